@@ -1,0 +1,11 @@
+/** What one scene of the demo reports: a headline, the lines to print, and whether it did what it claims. */
+export interface SceneResult {
+  ok: boolean;
+  lines: string[];
+}
+
+/** One scene of the demo: a name and a function that runs it. A scene never prints; `main.ts` does. */
+export interface Scene {
+  name: string;
+  run(): Promise<SceneResult>;
+}

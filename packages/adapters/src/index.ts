@@ -1,0 +1,2 @@
+export type { ToolErrorCode } from "./errors.js";
+export { isToolError, ToolError } from "./errors.js";

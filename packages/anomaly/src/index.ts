@@ -1,0 +1,2 @@
+export type { AnomalyErrorCode } from "./errors.js";
+export { AnomalyError, isAnomalyError } from "./errors.js";

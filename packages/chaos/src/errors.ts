@@ -1,0 +1,43 @@
+/** Why an operation of @athena/chaos failed; stable strings to branch on. */
+export type ChaosErrorCode = "INVALID_OPTIONS" | "DISPOSED";
+
+const brand = Symbol.for("@athena/chaos/error");
+
+/**
+ * The one error class of @athena/chaos. `code` says what went wrong, the message says what to do about it and
+ * `cause` keeps the underlying error when there is one.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   doSomething();
+ * } catch (error) {
+ *   if (isChaosError(error) && error.code === "INVALID_OPTIONS") console.error(error.message);
+ * }
+ * ```
+ */
+export class ChaosError extends Error {
+  /** A stable code to branch on. */
+  readonly code: ChaosErrorCode;
+  /**
+   * @param code - what went wrong
+   * @param message - what was wrong and what to do
+   * @param options - `cause`: the underlying error
+   */
+  constructor(code: ChaosErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ChaosError";
+    this.code = code;
+    // A brand keyed by a registered symbol, so the guard also recognises errors from another installed copy.
+    Object.defineProperty(this, brand, { value: true });
+  }
+}
+
+/**
+ * True when `value` is a {@link ChaosError}, also one thrown by another installed copy of this package.
+ *
+ * @param value - anything caught
+ */
+export function isChaosError(value: unknown): value is ChaosError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}

@@ -1,0 +1,2 @@
+export type { ChaosErrorCode } from "./errors.js";
+export { ChaosError, isChaosError } from "./errors.js";

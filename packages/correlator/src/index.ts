@@ -1,0 +1,2 @@
+export type { CorrelatorErrorCode } from "./errors.js";
+export { CorrelatorError, isCorrelatorError } from "./errors.js";

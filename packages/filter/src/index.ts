@@ -1,0 +1,2 @@
+export type { FilterErrorCode } from "./errors.js";
+export { FilterError, isFilterError } from "./errors.js";

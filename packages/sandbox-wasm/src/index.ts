@@ -1,0 +1,2 @@
+export type { SandboxErrorCode } from "./errors.js";
+export { isSandboxError, SandboxError } from "./errors.js";
