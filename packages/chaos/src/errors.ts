@@ -1,5 +1,22 @@
-/** Why an operation of @athena/chaos failed; stable strings to branch on. */
-export type ChaosErrorCode = "INVALID_OPTIONS" | "DISPOSED";
+/**
+ * Why an operation of @athena/chaos failed; stable strings to branch on.
+ *
+ * - `INVALID_OPTIONS`: `createChaosEngine` options or `wrap`/`wrapObject`/`inject` arguments are malformed.
+ * - `INVALID_EXPERIMENT`: an experiment definition is malformed (the message names the field).
+ * - `UNKNOWN_TARGET`: no injection point matches the experiment's target; wrap something under that name first.
+ * - `TARGET_BUSY`: another experiment or injected fault already holds the target and sharing was not allowed.
+ * - `CONCURRENCY_LIMIT`: `maxConcurrentExperiments` experiments are already running.
+ * - `ABORTED`: the caller's `AbortSignal` was already aborted when the experiment was asked to start.
+ * - `DISPOSED`: the engine was disposed; create a new one.
+ */
+export type ChaosErrorCode =
+  | "INVALID_OPTIONS"
+  | "INVALID_EXPERIMENT"
+  | "UNKNOWN_TARGET"
+  | "TARGET_BUSY"
+  | "CONCURRENCY_LIMIT"
+  | "ABORTED"
+  | "DISPOSED";
 
 const brand = Symbol.for("@athena/chaos/error");
 
