@@ -1,5 +1,24 @@
-/** Why an operation of @athena/correlator failed; stable strings to branch on. */
-export type CorrelatorErrorCode = "INVALID_OPTIONS" | "INVALID_EVENT";
+/**
+ * Why an operation of @athena/correlator failed; stable strings to branch on.
+ *
+ * - `INVALID_OPTIONS`: the options (or a pattern in them) do not validate.
+ * - `INVALID_EVENT`: an event passed to `addEvent` is malformed; nothing was recorded.
+ * - `INVALID_RULE`: a Sigma document could not be loaded (bad YAML, unknown reference, unsupported feature).
+ * - `INVALID_SNAPSHOT`: `restore` was given something that is not a snapshot of this correlator's patterns.
+ * - `THREAT_NOT_FOUND`: `updateThreatStatus` or `getThreat` named an id the correlator does not hold.
+ * - `INVALID_TRANSITION`: the status change is not allowed by the threat lifecycle.
+ * - `LISTENER_FAILED`: a `threat_detected`/`threat_updated` listener threw (and no `error` listener took it).
+ * - `DISPOSED`: the correlator was disposed.
+ */
+export type CorrelatorErrorCode =
+  | "INVALID_OPTIONS"
+  | "INVALID_EVENT"
+  | "INVALID_RULE"
+  | "INVALID_SNAPSHOT"
+  | "THREAT_NOT_FOUND"
+  | "INVALID_TRANSITION"
+  | "LISTENER_FAILED"
+  | "DISPOSED";
 
 const brand = Symbol.for("@athena/correlator/error");
 
@@ -9,10 +28,13 @@ const brand = Symbol.for("@athena/correlator/error");
  *
  * @example
  * ```ts
+ * import { createSecurityEventCorrelator, isCorrelatorError } from "@athena/correlator";
+ *
+ * const correlator = createSecurityEventCorrelator();
  * try {
- *   doSomething();
+ *   correlator.addEvent({ type: "", source: "api", severity: "low", timestamp: 0 });
  * } catch (error) {
- *   if (isCorrelatorError(error) && error.code === "INVALID_OPTIONS") console.error(error.message);
+ *   if (isCorrelatorError(error) && error.code === "INVALID_EVENT") console.error(error.message);
  * }
  * ```
  */
@@ -37,6 +59,13 @@ export class CorrelatorError extends Error {
  * True when `value` is a {@link CorrelatorError}, also one thrown by another installed copy of this package.
  *
  * @param value - anything caught
+ * @returns whether `value` is a correlator error
+ * @example
+ * ```ts
+ * import { CorrelatorError, isCorrelatorError } from "@athena/correlator";
+ *
+ * isCorrelatorError(new CorrelatorError("DISPOSED", "gone")); // true
+ * ```
  */
 export function isCorrelatorError(value: unknown): value is CorrelatorError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;

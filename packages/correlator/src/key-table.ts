@@ -1,0 +1,212 @@
+/** Something that keeps per-key state in slots of a {@link KeyTable} and must forget a slot when its key goes. */
+export interface SlotOwner {
+  /** Forget everything stored for `slot`. */
+  clearSlot(slot: number): void;
+}
+
+/** Why a key left the table. */
+export type KeyRemoval = "evicted" | "expired";
+
+const NONE = -1;
+const INITIAL_CAPACITY = 256;
+
+/**
+ * The group keys of one group-by, each in a numbered slot, in least-recently-used order.
+ *
+ * Patterns grouping by the same fields share one table, so a key costs one map entry however many patterns track
+ * it. Slots are recycled; the LRU list lives in typed arrays (no object per key). When the table is full, inserting a
+ * new key evicts the least recently used one; keys idle for longer than `horizonMs` (the longest window or suppression
+ * of the patterns using the table) are expired from the LRU end as new keys arrive.
+ */
+export class KeyTable {
+  /** The group-by this table serves, e.g. `"ipAddress"`. */
+  readonly name: string;
+  /** The most keys held at once. */
+  readonly maxKeys: number;
+  /** Keys idle for longer than this (event time) hold no live state and may be dropped. */
+  horizonMs = 0;
+  /** Keys evicted while still possibly holding live state (the cardinality defence at work). */
+  evictions = 0;
+  /** Keys dropped because they were idle past the horizon. */
+  expirations = 0;
+  private readonly slots = new Map<string, number>();
+  private keys: (string | undefined)[] = [];
+  private lastSeen: Float64Array;
+  private prev: Int32Array;
+  private next: Int32Array;
+  private head = NONE;
+  private tail = NONE;
+  private freeSlots: number[] = [];
+  private used = 0;
+  private readonly owners: SlotOwner[] = [];
+
+  /**
+   * @param name - the group-by this table serves
+   * @param maxKeys - the most keys held at once (≥ 1)
+   */
+  constructor(name: string, maxKeys: number) {
+    this.name = name;
+    this.maxKeys = maxKeys;
+    const capacity = Math.min(INITIAL_CAPACITY, maxKeys);
+    this.lastSeen = new Float64Array(capacity);
+    this.prev = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+  }
+
+  /** How many keys are tracked. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /**
+   * Registers a pattern that stores state in this table's slots.
+   *
+   * @param owner - the pattern runtime
+   */
+  attach(owner: SlotOwner): void {
+    this.owners.push(owner);
+  }
+
+  /**
+   * The slot of `key`, or -1 when it is not tracked. Does not change the LRU order.
+   *
+   * @param key - a group key
+   * @returns the slot or -1
+   */
+  find(key: string): number {
+    const slot = this.slots.get(key);
+    return slot === undefined ? NONE : slot;
+  }
+
+  /**
+   * The slot of `key`, creating it when needed (evicting the least recently used key when full), and marks it as the
+   * most recently used at event time `time`.
+   *
+   * @param key - a group key
+   * @param time - the event time of the event touching it
+   * @returns the slot
+   */
+  touch(key: string, time: number): number {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.insert(key, time);
+    } else if (slot !== this.head) {
+      this.unlink(slot);
+      this.pushHead(slot);
+    }
+    // Out-of-order processing never happens (the correlator releases events in event-time order), but keep the max.
+    if (time > (this.lastSeen[slot] as number)) this.lastSeen[slot] = time;
+    return slot;
+  }
+
+  /**
+   * Forgets a key and tells every owner to clear its slot.
+   *
+   * @param slot - a used slot
+   * @param why - counted as an eviction or an expiration
+   */
+  remove(slot: number, why: KeyRemoval): void {
+    const key = this.keys[slot];
+    if (key === undefined) return;
+    for (const owner of this.owners) owner.clearSlot(slot);
+    this.slots.delete(key);
+    this.keys[slot] = undefined;
+    this.unlink(slot);
+    this.freeSlots.push(slot);
+    if (why === "evicted") this.evictions++;
+    else this.expirations++;
+  }
+
+  /**
+   * Drops keys idle since before `time - horizonMs`, from the LRU end.
+   *
+   * @param time - the current event time (watermark)
+   * @param limit - the most keys to drop in this call
+   * @returns how many keys were dropped
+   */
+  expire(time: number, limit: number = Number.POSITIVE_INFINITY): number {
+    const cutoff = time - this.horizonMs;
+    let dropped = 0;
+    while (this.tail !== NONE && dropped < limit && (this.lastSeen[this.tail] as number) < cutoff) {
+      this.remove(this.tail, "expired");
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /**
+   * The last event time a slot was touched.
+   *
+   * @param slot - a used slot
+   * @returns event time in ms
+   */
+  lastSeenOf(slot: number): number {
+    return this.lastSeen[slot] as number;
+  }
+
+  /**
+   * The key held by a slot.
+   *
+   * @param slot - a used slot
+   * @returns the key or `undefined` for a free slot
+   */
+  keyOf(slot: number): string | undefined {
+    return this.keys[slot];
+  }
+
+  /**
+   * Every used slot from least to most recently used.
+   *
+   * @returns slots in LRU order
+   */
+  slotsInLruOrder(): number[] {
+    const out: number[] = [];
+    for (let slot = this.tail; slot !== NONE; slot = this.prev[slot] as number) out.push(slot);
+    return out;
+  }
+
+  private insert(key: string, time: number): number {
+    this.expire(time, 2);
+    if (this.slots.size >= this.maxKeys && this.tail !== NONE) this.remove(this.tail, "evicted");
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      if (this.used === this.lastSeen.length) this.grow();
+      slot = this.used++;
+    }
+    this.slots.set(key, slot);
+    this.keys[slot] = key;
+    this.lastSeen[slot] = time;
+    this.pushHead(slot);
+    return slot;
+  }
+
+  private grow(): void {
+    const capacity = Math.min(this.maxKeys, this.lastSeen.length * 2);
+    const lastSeen = new Float64Array(capacity);
+    lastSeen.set(this.lastSeen);
+    const prev = new Int32Array(capacity);
+    prev.set(this.prev);
+    const next = new Int32Array(capacity);
+    next.set(this.next);
+    this.lastSeen = lastSeen;
+    this.prev = prev;
+    this.next = next;
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot] as number;
+    const n = this.next[slot] as number;
+    if (p === NONE) this.head = n;
+    else this.next[p] = n;
+    if (n === NONE) this.tail = p;
+    else this.prev[n] = p;
+  }
+
+  private pushHead(slot: number): void {
+    this.prev[slot] = NONE;
+    this.next[slot] = this.head;
+    if (this.head !== NONE) this.prev[this.head] = slot;
+    this.head = slot;
+    if (this.tail === NONE) this.tail = slot;
+  }
+}

@@ -1,0 +1,665 @@
+import type { SecurityEvent } from "./event.js";
+import { compileAccessor, compileFilter, type EventFilter, filterTypes, keyText, type Predicate } from "./filter.js";
+import { boundKey, MAX_KEY_LENGTH } from "./hash.js";
+import type { KeyTable, SlotOwner } from "./key-table.js";
+import type { PatternOutput } from "./patterns.js";
+import type { MatchReport, ThreatPatternInfo, ThreatRecord } from "./threats.js";
+
+/** Reads a group key (or a distinct value) from an event; `undefined` when the event lacks it. */
+export type KeyReader = (event: SecurityEvent) => string | undefined;
+
+const SEPARATOR = "\u001f";
+
+/**
+ * Compiles the reader of a group key.
+ *
+ * @param groupBy - field paths (or alias names)
+ * @param aliases - alias name → path, for events taken by one filter
+ * @returns the key reader
+ */
+export function compileKeyReader(groupBy: readonly string[], aliases?: Readonly<Record<string, string>>): KeyReader {
+  const readers = groupBy.map((name) => compileAccessor(aliases?.[name] ?? name));
+  if (readers.length === 0) return () => "";
+  if (readers.length === 1) {
+    const read = readers[0] as (e: SecurityEvent) => unknown;
+    return (e) => {
+      const v = read(e);
+      if (typeof v === "string") return v.length > MAX_KEY_LENGTH ? boundKey(v) : v;
+      const text = keyText(v);
+      return text === undefined || text.length <= MAX_KEY_LENGTH ? text : boundKey(text);
+    };
+  }
+  return (e) => {
+    let key = "";
+    for (let i = 0; i < readers.length; i++) {
+      const text = keyText((readers[i] as (e: SecurityEvent) => unknown)(e));
+      if (text === undefined) return undefined;
+      key = i === 0 ? text : key + SEPARATOR + text;
+    }
+    return key.length > MAX_KEY_LENGTH ? boundKey(key) : key;
+  };
+}
+
+/** One filter of a pattern, compiled, with the readers that apply to events it takes. */
+export interface CompiledInput {
+  match: Predicate;
+  key: KeyReader;
+  /** One reader per group-by name (aliases applied), to copy the group fields into derived events. */
+  fields: ((event: SecurityEvent) => unknown)[];
+  value: KeyReader | undefined;
+  types: Set<string> | undefined;
+}
+
+/** An active suppression: the open threat further matches of this key merge into, until `until`. */
+export interface Suppression {
+  threat: ThreatRecord;
+  until: number;
+}
+
+/** Where runtimes hand their matches. */
+export interface MatchSink {
+  /**
+   * A pattern matched for a key. Called after the runtime updated its own state.
+   *
+   * @param runtime - the pattern
+   * @param slot - the key's slot
+   * @param key - the group key
+   * @param match - the match
+   */
+  report(runtime: PatternRuntime, slot: number, key: string, match: MatchReport): void;
+}
+
+/** Encodes events as numbers in a snapshot (and back). */
+export interface EventCodec {
+  ref(event: SecurityEvent): number;
+  deref(index: number): SecurityEvent;
+}
+
+/** The pattern facts every runtime needs, after defaults were applied. */
+export interface RuntimeSpec {
+  info: ThreatPatternInfo;
+  kind: "threshold" | "distinct" | "sequence";
+  windowMs: number;
+  suppressMs: number;
+  output: PatternOutput;
+  fingerprint: string;
+  inputs: CompiledInput[];
+  until: EventFilter | undefined;
+  groupBy: readonly string[];
+}
+
+/** Caps shared by every runtime. */
+export interface RuntimeLimits {
+  maxEvidence: number;
+  maxPartials: number;
+}
+
+/**
+ * The state machine of one pattern. Per-key state lives in `cells[slot]` of the shared {@link KeyTable}: `undefined`,
+ * a bare event (the common "one event so far" case, which costs no allocation), or a kind-specific state object.
+ */
+export abstract class PatternRuntime implements SlotOwner {
+  /** Per-slot state. */
+  protected cells: unknown[] = [];
+  /** Per-slot suppression. */
+  readonly suppress: (Suppression | undefined)[] = [];
+  /** Partial matches (or key states) discarded by `until`, expiry or the per-key cap. */
+  discarded = 0;
+  private readonly untilMatch: Predicate | undefined;
+  private readonly untilKey: KeyReader | undefined;
+
+  constructor(
+    readonly spec: RuntimeSpec,
+    readonly table: KeyTable,
+    protected readonly sink: MatchSink,
+    protected readonly limits: RuntimeLimits,
+  ) {
+    table.attach(this);
+    if (spec.until !== undefined) {
+      this.untilMatch = compileFilter(spec.until);
+      this.untilKey = compileKeyReader(spec.groupBy, spec.until.aliases);
+    }
+  }
+
+  /**
+   * The event types this pattern listens to; `undefined` means every type.
+   *
+   * @returns the types
+   */
+  indexTypes(): Set<string> | undefined {
+    const all = new Set<string>();
+    const sets = this.spec.inputs.map((i) => i.types);
+    if (this.spec.until !== undefined) sets.push(filterTypes(this.spec.until));
+    for (const set of sets) {
+      if (set === undefined) return undefined;
+      for (const t of set) all.add(t);
+    }
+    return all;
+  }
+
+  /**
+   * Feeds one event (in event-time order).
+   *
+   * @param event - the event
+   */
+  process(event: SecurityEvent): void {
+    if (this.untilMatch?.(event)) this.applyUntil(event);
+    this.step(event);
+  }
+
+  /** Kind-specific processing. */
+  protected abstract step(event: SecurityEvent): void;
+
+  /** @param slot - a slot being freed */
+  clearSlot(slot: number): void {
+    if (this.cells[slot] !== undefined) this.cells[slot] = undefined;
+    if (this.suppress[slot] !== undefined) this.suppress[slot] = undefined;
+  }
+
+  /**
+   * Whether a slot holds state of this pattern.
+   *
+   * @param slot - a slot
+   * @returns true when there is state
+   */
+  hasState(slot: number): boolean {
+    return this.cells[slot] !== undefined || this.suppress[slot] !== undefined;
+  }
+
+  /**
+   * Encodes a slot's state for a snapshot.
+   *
+   * @param slot - a used slot
+   * @param codec - event references
+   * @returns JSON-ready data or `undefined` when empty
+   */
+  abstract encode(slot: number, codec: EventCodec): unknown;
+
+  /**
+   * Restores a slot's state from a snapshot.
+   *
+   * @param slot - a fresh slot
+   * @param data - what {@link PatternRuntime.encode} produced
+   * @param codec - event references
+   */
+  abstract decode(slot: number, data: unknown, codec: EventCodec): void;
+
+  private applyUntil(event: SecurityEvent): void {
+    const key = (this.untilKey as KeyReader)(event);
+    if (key === undefined) return;
+    const slot = this.table.find(key);
+    if (slot >= 0 && this.cells[slot] !== undefined) {
+      this.cells[slot] = undefined;
+      this.discarded++;
+    }
+  }
+
+  /**
+   * The first input that takes the event.
+   *
+   * @param event - an event
+   * @returns the input or `undefined`
+   */
+  protected pick(event: SecurityEvent): CompiledInput | undefined {
+    const inputs = this.spec.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i] as CompiledInput;
+      if (input.match(event)) return input;
+    }
+    return undefined;
+  }
+}
+
+class ThresholdState {
+  constructor(
+    readonly times: number[],
+    readonly events: SecurityEvent[],
+  ) {}
+}
+
+/** N events per key within a sliding window. A match consumes its events. */
+export class ThresholdRuntime extends PatternRuntime {
+  constructor(
+    spec: RuntimeSpec,
+    table: KeyTable,
+    sink: MatchSink,
+    limits: RuntimeLimits,
+    readonly threshold: number,
+  ) {
+    super(spec, table, sink, limits);
+  }
+
+  protected step(event: SecurityEvent): void {
+    const input = this.pick(event);
+    if (input === undefined) return;
+    const key = input.key(event);
+    if (key === undefined) return;
+    const t = event.timestamp;
+    const slot = this.table.touch(key, t);
+    const n = this.threshold;
+    if (n === 1) {
+      this.fire(slot, key, [t], [event]);
+      return;
+    }
+    const cell = this.cells[slot];
+    const cutoff = t - this.spec.windowMs;
+    if (cell === undefined) {
+      this.cells[slot] = event;
+      return;
+    }
+    let state: ThresholdState;
+    if (!(cell instanceof ThresholdState)) {
+      const first = cell as SecurityEvent;
+      if (first.timestamp < cutoff) {
+        this.cells[slot] = event;
+        return;
+      }
+      state = new ThresholdState([first.timestamp], [first]);
+      this.cells[slot] = state;
+    } else {
+      state = cell;
+      const { times, events } = state;
+      while (times.length > 0 && (times[0] as number) < cutoff) times.shift();
+      while (events.length > 0 && (events[0] as SecurityEvent).timestamp < cutoff) events.shift();
+    }
+    state.times.push(t);
+    state.events.push(event);
+    if (state.events.length > this.limits.maxEvidence) state.events.shift();
+    if (state.times.length >= n) {
+      this.cells[slot] = undefined;
+      this.fire(slot, key, state.times, state.events);
+    }
+  }
+
+  private fire(slot: number, key: string, times: number[], events: SecurityEvent[]): void {
+    this.sink.report(this, slot, key, {
+      events,
+      eventCount: times.length,
+      matched: times.length,
+      required: this.threshold,
+      start: times[0] as number,
+      end: times[times.length - 1] as number,
+    });
+  }
+
+  encode(slot: number, codec: EventCodec): unknown {
+    const cell = this.cells[slot];
+    if (cell === undefined) return undefined;
+    if (cell instanceof ThresholdState) return { times: [...cell.times], events: cell.events.map(codec.ref) };
+    const event = cell as SecurityEvent;
+    return { times: [event.timestamp], events: [codec.ref(event)] };
+  }
+
+  decode(slot: number, data: unknown, codec: EventCodec): void {
+    const { times, events } = data as { times: number[]; events: number[] };
+    const decoded = events.map(codec.deref);
+    if (times.length === 1 && decoded.length === 1) this.cells[slot] = decoded[0];
+    else this.cells[slot] = new ThresholdState([...times], decoded);
+  }
+}
+
+class DistinctState {
+  constructor(readonly values: Map<string, SecurityEvent>) {}
+}
+
+/** N distinct values of a field per key within a sliding window. A match consumes its values. */
+export class DistinctRuntime extends PatternRuntime {
+  constructor(
+    spec: RuntimeSpec,
+    table: KeyTable,
+    sink: MatchSink,
+    limits: RuntimeLimits,
+    readonly threshold: number,
+  ) {
+    super(spec, table, sink, limits);
+  }
+
+  private distinctValue(event: SecurityEvent): string | undefined {
+    const input = this.pick(event);
+    return input === undefined ? undefined : (input.value as KeyReader)(event);
+  }
+
+  protected step(event: SecurityEvent): void {
+    const input = this.pick(event);
+    if (input === undefined) return;
+    const value = (input.value as KeyReader)(event);
+    if (value === undefined) return;
+    const key = input.key(event);
+    if (key === undefined) return;
+    const t = event.timestamp;
+    const slot = this.table.touch(key, t);
+    if (this.threshold === 1) {
+      this.fire(slot, key, new Map([[value, event]]), t);
+      return;
+    }
+    const cell = this.cells[slot];
+    if (cell === undefined) {
+      this.cells[slot] = event;
+      return;
+    }
+    const cutoff = t - this.spec.windowMs;
+    let state: DistinctState;
+    if (!(cell instanceof DistinctState)) {
+      const first = cell as SecurityEvent;
+      const firstValue = this.distinctValue(first);
+      if (first.timestamp < cutoff || firstValue === value || firstValue === undefined) {
+        this.cells[slot] = event;
+        return;
+      }
+      state = new DistinctState(new Map([[firstValue, first]]));
+      this.cells[slot] = state;
+    } else {
+      state = cell;
+      for (const [v, e] of state.values) {
+        if (e.timestamp >= cutoff) break;
+        state.values.delete(v);
+      }
+      state.values.delete(value);
+    }
+    state.values.set(value, event);
+    if (state.values.size >= this.threshold) {
+      this.cells[slot] = undefined;
+      this.fire(slot, key, state.values, t);
+    }
+  }
+
+  private fire(slot: number, key: string, values: Map<string, SecurityEvent>, end: number): void {
+    const events = [...values.values()];
+    const names = [...values.keys()];
+    const start = (events[0] as SecurityEvent).timestamp;
+    const keep = Math.max(0, events.length - this.limits.maxEvidence);
+    this.sink.report(this, slot, key, {
+      events: keep > 0 ? events.slice(keep) : events,
+      values: keep > 0 ? names.slice(keep) : names,
+      eventCount: events.length,
+      matched: values.size,
+      required: this.threshold,
+      start,
+      end,
+    });
+  }
+
+  encode(slot: number, codec: EventCodec): unknown {
+    const cell = this.cells[slot];
+    if (cell === undefined) return undefined;
+    if (cell instanceof DistinctState) return { values: [...cell.values].map(([v, e]) => [v, codec.ref(e)]) };
+    const event = cell as SecurityEvent;
+    return { values: [[this.distinctValue(event) ?? "", codec.ref(event)]] };
+  }
+
+  decode(slot: number, data: unknown, codec: EventCodec): void {
+    const { values } = data as { values: [string, number][] };
+    if (values.length === 1) this.cells[slot] = codec.deref((values[0] as [string, number])[1]);
+    else this.cells[slot] = new DistinctState(new Map(values.map(([v, i]) => [v, codec.deref(i)])));
+  }
+}
+
+/** A partial match of an ordered sequence: the events of steps 0..k-1, waiting for step k. */
+class Partial {
+  constructor(
+    public start: number,
+    public last: number,
+    readonly events: SecurityEvent[],
+  ) {}
+}
+
+class SequenceState {
+  /** `waiting[k]`: the partial match that fulfilled steps 0..k-1 (only the most recent one per k is kept). */
+  readonly waiting: (Partial | undefined)[];
+  constructor(steps: number) {
+    this.waiting = new Array<Partial | undefined>(steps).fill(undefined);
+  }
+}
+
+/**
+ * Ordered sequences. Per key, at most one partial match waits at each step: a later partial at the same step
+ * dominates an earlier one (it started later and its last event is later, so every completion of the earlier one is a
+ * completion of the later one within the span and gaps), which bounds partial matches by the number of steps without
+ * losing a detection. A completed match consumes the key's partial matches (one burst, one match).
+ */
+export class SequenceRuntime extends PatternRuntime {
+  private readonly gaps: number[];
+  private readonly stepNames: string[];
+
+  constructor(
+    spec: RuntimeSpec,
+    table: KeyTable,
+    sink: MatchSink,
+    limits: RuntimeLimits,
+    gaps: number[],
+    names: string[],
+  ) {
+    super(spec, table, sink, limits);
+    this.gaps = gaps;
+    this.stepNames = names;
+  }
+
+  protected step(event: SecurityEvent): void {
+    const inputs = this.spec.inputs;
+    const n = inputs.length;
+    const t = event.timestamp;
+    let consumedKey: string | undefined;
+    for (let i = n - 1; i >= 0; i--) {
+      const input = inputs[i] as CompiledInput;
+      if (!input.match(event)) continue;
+      const key = input.key(event);
+      if (key === undefined || key === consumedKey) continue;
+      if (i === 0) {
+        if (this.start(event, key, t)) consumedKey = key;
+      } else if (this.advance(event, key, i, t)) {
+        consumedKey = key;
+      }
+    }
+  }
+
+  /** Step 0: a new partial match (or an immediate match for a one-step sequence). Returns true when it matched. */
+  private start(event: SecurityEvent, key: string, t: number): boolean {
+    const slot = this.table.touch(key, t);
+    const n = this.spec.inputs.length;
+    if (n === 1) {
+      this.cells[slot] = undefined;
+      this.complete(slot, key, new Partial(t, t, [event]));
+      return true;
+    }
+    const cell = this.cells[slot];
+    if (cell === undefined || !(cell instanceof SequenceState)) {
+      this.cells[slot] = event;
+      return false;
+    }
+    cell.waiting[1] = new Partial(t, t, [event]);
+    this.capPartials(cell);
+    return false;
+  }
+
+  /** Step i > 0: advance the partial waiting for it. Returns true when the sequence completed. */
+  private advance(event: SecurityEvent, key: string, i: number, t: number): boolean {
+    const slot = this.table.find(key);
+    if (slot < 0) return false;
+    const cell = this.cells[slot];
+    if (cell === undefined) return false;
+    let state: SequenceState;
+    let partial: Partial | undefined;
+    if (!(cell instanceof SequenceState)) {
+      if (i !== 1) return false;
+      const first = cell as SecurityEvent;
+      partial = new Partial(first.timestamp, first.timestamp, [first]);
+      state = new SequenceState(this.spec.inputs.length);
+      state.waiting[1] = partial;
+      this.cells[slot] = state;
+    } else {
+      state = cell;
+      partial = state.waiting[i];
+      if (partial === undefined) return false;
+    }
+    state.waiting[i] = undefined;
+    this.table.touch(key, t);
+    if (t - partial.start > this.spec.windowMs || t - partial.last > (this.gaps[i] as number)) {
+      this.discarded++;
+      this.collapse(slot, state);
+      return false;
+    }
+    partial.events.push(event);
+    partial.last = t;
+    if (i === this.spec.inputs.length - 1) {
+      this.cells[slot] = undefined;
+      this.complete(slot, key, partial);
+      return true;
+    }
+    state.waiting[i + 1] = partial;
+    this.capPartials(state);
+    return false;
+  }
+
+  private collapse(slot: number, state: SequenceState): void {
+    if (state.waiting.every((p) => p === undefined)) this.cells[slot] = undefined;
+  }
+
+  private capPartials(state: SequenceState): void {
+    let count = 0;
+    for (const p of state.waiting) if (p !== undefined) count++;
+    while (count > this.limits.maxPartials) {
+      let oldest = -1;
+      for (let k = 0; k < state.waiting.length; k++) {
+        const p = state.waiting[k];
+        if (p !== undefined && (oldest < 0 || p.start < (state.waiting[oldest] as Partial).start)) oldest = k;
+      }
+      state.waiting[oldest] = undefined;
+      this.discarded++;
+      count--;
+    }
+  }
+
+  private complete(slot: number, key: string, partial: Partial): void {
+    const n = this.spec.inputs.length;
+    this.sink.report(this, slot, key, {
+      events: partial.events,
+      steps: this.stepNames.slice(0, partial.events.length),
+      eventCount: partial.events.length,
+      matched: n,
+      required: n,
+      start: partial.start,
+      end: partial.last,
+    });
+  }
+
+  encode(slot: number, codec: EventCodec): unknown {
+    const cell = this.cells[slot];
+    if (cell === undefined) return undefined;
+    if (!(cell instanceof SequenceState)) {
+      const e = cell as SecurityEvent;
+      return { partials: [{ waiting: 1, start: e.timestamp, last: e.timestamp, events: [codec.ref(e)] }] };
+    }
+    const partials: unknown[] = [];
+    cell.waiting.forEach((p, waiting) => {
+      if (p !== undefined) partials.push({ waiting, start: p.start, last: p.last, events: p.events.map(codec.ref) });
+    });
+    return { partials };
+  }
+
+  decode(slot: number, data: unknown, codec: EventCodec): void {
+    const { partials } = data as { partials: { waiting: number; start: number; last: number; events: number[] }[] };
+    const state = new SequenceState(this.spec.inputs.length);
+    for (const p of partials) {
+      if (p.waiting < 1 || p.waiting >= this.spec.inputs.length || p.events.length !== p.waiting)
+        throw new Error(`a partial match waiting at step ${p.waiting} must hold ${p.waiting} events`);
+      state.waiting[p.waiting] = new Partial(p.start, p.last, p.events.map(codec.deref));
+    }
+    this.cells[slot] = state;
+  }
+}
+
+class UnorderedState {
+  readonly last: (SecurityEvent | undefined)[];
+  constructor(steps: number) {
+    this.last = new Array<SecurityEvent | undefined>(steps).fill(undefined);
+  }
+}
+
+/**
+ * Unordered sequences (Sigma `temporal`): per key, the latest event of each step; a match when at least `minSteps`
+ * steps have an event within the window. One event may fulfil several steps if it matches their filters.
+ */
+export class UnorderedRuntime extends PatternRuntime {
+  constructor(
+    spec: RuntimeSpec,
+    table: KeyTable,
+    sink: MatchSink,
+    limits: RuntimeLimits,
+    readonly minSteps: number,
+    private readonly stepNames: string[],
+  ) {
+    super(spec, table, sink, limits);
+  }
+
+  protected step(event: SecurityEvent): void {
+    const inputs = this.spec.inputs;
+    const t = event.timestamp;
+    let touched: UnorderedState | undefined;
+    let touchedKey: string | undefined;
+    let touchedSlot = -1;
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i] as CompiledInput;
+      if (!input.match(event)) continue;
+      const key = input.key(event);
+      if (key === undefined) continue;
+      const slot = this.table.touch(key, t);
+      let state = this.cells[slot] as UnorderedState | undefined;
+      if (state === undefined) {
+        state = new UnorderedState(inputs.length);
+        this.cells[slot] = state;
+      }
+      state.last[i] = event;
+      if (touched !== undefined && touched !== state) this.check(touchedSlot, touchedKey as string, touched, t);
+      touched = state;
+      touchedKey = key;
+      touchedSlot = slot;
+    }
+    if (touched !== undefined) this.check(touchedSlot, touchedKey as string, touched, t);
+  }
+
+  private check(slot: number, key: string, state: UnorderedState, t: number): void {
+    const cutoff = t - this.spec.windowMs;
+    let live = 0;
+    for (let i = 0; i < state.last.length; i++) {
+      const e = state.last[i];
+      if (e === undefined) continue;
+      if (e.timestamp < cutoff) state.last[i] = undefined;
+      else live++;
+    }
+    if (live === 0) {
+      this.cells[slot] = undefined;
+      return;
+    }
+    if (live < this.minSteps) return;
+    const order = state.last
+      .map((e, i) => ({ e, i }))
+      .filter((x): x is { e: SecurityEvent; i: number } => x.e !== undefined)
+      .sort((a, b) => a.e.timestamp - b.e.timestamp || a.i - b.i);
+    this.cells[slot] = undefined;
+    this.sink.report(this, slot, key, {
+      events: order.map((x) => x.e),
+      steps: order.map((x) => this.stepNames[x.i] as string),
+      eventCount: order.length,
+      matched: live,
+      required: this.minSteps,
+      start: (order[0] as { e: SecurityEvent }).e.timestamp,
+      end: t,
+    });
+  }
+
+  encode(slot: number, codec: EventCodec): unknown {
+    const cell = this.cells[slot] as UnorderedState | undefined;
+    if (cell === undefined) return undefined;
+    return { last: cell.last.map((e) => (e === undefined ? null : codec.ref(e))) };
+  }
+
+  decode(slot: number, data: unknown, codec: EventCodec): void {
+    const { last } = data as { last: (number | null)[] };
+    if (last.length !== this.spec.inputs.length) throw new Error("the number of steps differs");
+    const state = new UnorderedState(last.length);
+    last.forEach((ref, i) => {
+      if (ref !== null) state.last[i] = codec.deref(ref);
+    });
+    this.cells[slot] = state;
+  }
+}
