@@ -214,14 +214,19 @@ class Engine implements ChaosEngine {
     const name = this.checkTarget(target, "wrapObject");
     if (typeof client !== "object" || client === null)
       throw new ChaosError("INVALID_OPTIONS", `wrapObject("${name}", client): client must be an object`);
-    const methods = options.methods ?? methodNames(client);
-    const wrapper = Object.create(client) as Record<string, unknown>;
+    const all = methodNames(client);
+    const methods = options.methods ?? all;
     for (const method of methods) {
-      const fn = (client as Record<string, unknown>)[method];
-      if (typeof fn !== "function")
+      if (typeof (client as Record<string, unknown>)[method] !== "function")
         throw new ChaosError("INVALID_OPTIONS", `wrapObject("${name}"): "${method}" is not a method of the client`);
-      const bound = wrapFunction(this.point(`${name}.${method}`), fn as (...args: unknown[]) => unknown, client);
-      Object.defineProperty(wrapper, method, { value: bound, writable: true, configurable: true, enumerable: false });
+    }
+    const selected = new Set(methods);
+    const wrapper = Object.create(client) as Record<string, unknown>;
+    for (const method of new Set([...all, ...methods])) {
+      const fn = (client as Record<string, unknown>)[method] as (...args: unknown[]) => unknown;
+      // Methods not selected are still bound to the client, so private fields work through the wrapper.
+      const value = selected.has(method) ? wrapFunction(this.point(`${name}.${method}`), fn, client) : fn.bind(client);
+      Object.defineProperty(wrapper, method, { value, writable: true, configurable: true, enumerable: false });
     }
     return wrapper as T;
   }
