@@ -121,7 +121,17 @@ const adapterSchema = z.object({
   category: z.string().default("custom"),
   version: z.string().default("0.0.0"),
   description: z.string().optional(),
-  operations: z.record(identifier("an operation name"), operationSchema),
+  operations: z.record(z.string(), operationSchema).superRefine((operations, context) => {
+    for (const key of Object.keys(operations)) {
+      if (!isIdentifier(key)) {
+        context.addIssue({
+          code: "custom",
+          path: [key],
+          message: `an operation name must be a JavaScript identifier (letters, digits, _ or $, not a reserved word); try "${toIdentifier(key)}"`,
+        });
+      }
+    }
+  }),
 });
 
 /** setTimeout fires at once for delays above this, so longer limits mean "no timer". */

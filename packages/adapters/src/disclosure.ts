@@ -3,6 +3,7 @@ import type { ToolOperation, ToolTypeSpec } from "./contracts.js";
 import { mcpResultTypeDeclarations, mcpResultTypeName } from "./mcp-result.js";
 import { allOptional, escapeComment, exampleValue, jsdoc, renderType } from "./render-types.js";
 import type { JsonSchemaObject } from "./seams.js";
+import { terms } from "./search.js";
 
 /** One tool as the disclosure renderers see it. */
 export interface DisclosureEntry {
@@ -79,6 +80,12 @@ export function renderSignature(op: ToolOperation): string {
   return `function ${op.name}(${argsOf(spec, false, "")}): Promise<${returnTypeOf(spec, false, "")}>`;
 }
 
+/** True when every word of the title is already in the name ("Create Entities" for create_entities). */
+function titleRepeatsName(op: ToolOperation): boolean {
+  const name = new Set(terms(op.name));
+  return terms(op.title ?? "").every((term) => name.has(term));
+}
+
 function flagsOf(op: ToolOperation): string[] {
   const flags: string[] = [];
   if (op.taskRequired) flags.push("task-only: cannot be called from a program");
@@ -95,7 +102,9 @@ function docBlock(entry: DisclosureEntry, indent: string, withExamples: boolean)
   const { op, server } = entry;
   const spec = typeSpecOf(op);
   const lines: string[] = [];
-  if (op.title !== undefined && op.title !== "" && op.title !== op.description) lines.push(escapeComment(op.title), "");
+  if (op.title !== undefined && op.title !== "" && op.title !== op.description && !titleRepeatsName(op)) {
+    lines.push(escapeComment(op.title), "");
+  }
   if (op.description.trim() !== "") lines.push(...escapeComment(op.description.trim()).split("\n"), "");
   const origin = op.originalName === undefined ? "" : ` (named "${escapeComment(op.originalName)}" by its server)`;
   lines.push(`Tool \`${op.id}\`${origin}: ${flagsOf(op).join(", ")}; cost ${op.cost}.`);

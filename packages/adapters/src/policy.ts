@@ -74,7 +74,8 @@ export interface CompiledPolicy {
 
 /**
  * Compiles the registry's policy: deny patterns (the defaults plus `deny`) win; then a destructive tool needs an
- * exact id in `allow` or a match in `allowDestructive`; then any `allow` match allows; everything else is denied.
+ * exact id in `allow` or a match in `allowDestructive`; then any `allow` or `allowDestructive` match allows; everything
+ * else is denied.
  *
  * @param allow - allow globs
  * @param deny - extra deny globs
@@ -107,6 +108,7 @@ export function compilePolicy(
         return { allowed: false, reason: "not_allowed" };
       }
       for (const rule of allows) if (rule.regex.test(id)) return { allowed: true };
+      for (const rule of destructiveAllows) if (rule.regex.test(id)) return { allowed: true };
       return { allowed: false, reason: "not_allowed" };
     },
   };

@@ -47,7 +47,7 @@ export interface ToolPolicy {
   allow?: readonly string[];
   /** Extra deny patterns on top of the defaults. @defaultValue [] */
   deny?: readonly string[];
-  /** Patterns that allow destructive tools too. @defaultValue [] */
+  /** Patterns that allow what they match, destructive tools included. @defaultValue [] */
   allowDestructive?: readonly string[];
   /** Calls one execution may make. @defaultValue 100 */
   maxCallsPerExecution?: number;

@@ -1,7 +1,8 @@
 /**
  * A small ranked search over tools: terms from the query are matched against each tool's name, server, title, tags
  * and description (split on case, `_`, `-`, punctuation; plural and -ing/-ed endings folded), weighted by field and
- * by how rare the term is among the tools, then scaled by how many of the query's terms matched.
+ * by how rare the term is among the tools, then scaled by how many of the query's terms matched and by how much of
+ * the tool's name the query covers. Deprecated tools score half.
  */
 
 const stopwords = new Set(
@@ -124,6 +125,14 @@ export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIn
           }
         }
         if (queryTerms.length > 0) score *= (matched / queryTerms.length) ** 2;
+        // Prefer the tool whose name the query covers best: "list directory" → list_directory over
+        // list_directory_with_sizes.
+        const nameTerms = entry.fields[0]?.terms ?? new Set<string>();
+        if (nameTerms.size > 0 && score > 0) {
+          let covered = 0;
+          for (const term of nameTerms) if (queryTerms.some((q) => matchStrength(q, new Set([term])) > 0)) covered++;
+          score *= 1 + 0.5 * (covered / nameTerms.size);
+        }
         const id = entry.doc.id.toLowerCase();
         if (lowered === id || lowered === entry.doc.name.toLowerCase()) score += 10;
         if (entry.doc.deprecated) score *= 0.5;
