@@ -30,6 +30,34 @@ describe("createChaosEngine", () => {
     );
   });
 
+  it("rejects any malformed experiment definition with INVALID_EXPERIMENT, never another error", async () => {
+    const engine = createChaosEngine();
+    engine.wrap("svc", async () => 1);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.anything(),
+          fc.record({
+            name: fc.oneof(fc.string(), fc.integer()),
+            target: fc.constantFrom("svc", "", 5),
+            failureType: fc.constantFrom("ERROR_INJECTION", "LATENCY_INJECTION", "bogus"),
+            durationMs: fc.oneof(fc.integer({ min: -10, max: -1 }), fc.double(), fc.constant(Number.NaN)),
+            hypotheses: fc.array(fc.record({ name: fc.string(), metric: fc.string(), condition: fc.string() })),
+          }),
+        ),
+        async (definition) => {
+          const error = await engine.startExperiment(definition as never).then(
+            () => null,
+            (e: unknown) => e,
+          );
+          expect(isChaosError(error) && error.code).toBe("INVALID_EXPERIMENT");
+        },
+      ),
+      { numRuns: 200 },
+    );
+    await engine.dispose();
+  });
+
   it("lists the seven failure types", () => {
     expect(FAILURE_TYPES).toHaveLength(7);
     expect(new Set(FAILURE_TYPES).size).toBe(7);
