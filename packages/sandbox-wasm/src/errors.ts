@@ -1,5 +1,12 @@
 /** Why an operation of @athena/sandbox-wasm failed; stable strings to branch on. */
-export type SandboxErrorCode = "INVALID_OPTIONS" | "DISPOSED" | "INTERNAL";
+export type SandboxErrorCode =
+  | "INVALID_OPTIONS"
+  | "DISPOSED"
+  | "ABORTED"
+  | "INTERNAL"
+  | "WORKER_FAILED"
+  | "WORKSPACE_PATH"
+  | "WORKSPACE_QUOTA";
 
 const brand = Symbol.for("@athena/sandbox-wasm/error");
 

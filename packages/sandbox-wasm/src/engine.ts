@@ -1,0 +1,1023 @@
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
+import { isSandboxError } from "./errors.js";
+import { JsonDepthError, parseGuestJson, toJson, utf8Bytes } from "./json.js";
+import type { ResolvedOptions } from "./options.js";
+import { buildPrelude, FS_OP, HOOK } from "./prelude.js";
+import { type Native, nativeOf, readU32, writeU32 } from "./quickjs.js";
+import { exposedTools } from "./tools.js";
+import { isStripError, type PreparedSource, prepareSource, stripTypes } from "./transpile.js";
+import type {
+  ExecutionError,
+  ExecutionErrorKind,
+  ExecutionMetrics,
+  LogEntry,
+  LogLevel,
+  ToolHost,
+  ToolInfo,
+} from "./types.js";
+import type { Workspace } from "./workspace.js";
+
+/** Steps between two interrupt checks in QuickJS (its `JS_INTERRUPT_COUNTER_INIT`). */
+export const INSTRUCTION_GRANULARITY = 10_000;
+const JOB_BATCH = 1024;
+const MAX_ERROR_TEXT = 4096;
+const MAIN_FILE = "main.ts";
+const LEVELS: readonly LogLevel[] = ["log", "info", "warn", "error", "debug"];
+const SERVERS_PREFIX = "servers/";
+
+/** A limit or policy the program ran into, reported to the host as a security event. */
+export interface Violation {
+  type: "SANDBOX_VIOLATION" | "RESOURCE_EXHAUSTION";
+  severity: "low" | "medium" | "high";
+  kind: string;
+  detail: string;
+}
+
+/** What the engine produces; the sandbox then filters output and logs and emits events. */
+export interface RawResult {
+  success: boolean;
+  output: unknown;
+  errors: ExecutionError[];
+  logs: LogEntry[];
+  logsTruncated: boolean;
+  metrics: ExecutionMetrics;
+  sessionState?: unknown;
+  hasSessionState: boolean;
+  violations: Violation[];
+  /** Set when the QuickJS module may be unusable after this run (a failed dispose). */
+  moduleSuspect?: boolean;
+}
+
+/** One execution's inputs. */
+export interface RunRequest {
+  code: string;
+  input: unknown;
+  executionId: string;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  tools?: ToolHost | undefined;
+  workspace?: Workspace | undefined;
+  hasSessionState: boolean;
+  sessionState?: unknown;
+}
+
+type StopReason = "timeout" | "instructions" | "aborted" | "jobs";
+
+interface Completed {
+  n: number;
+  status: 1 | string;
+  payload: string;
+}
+
+const mentions = (code: string, word: string): boolean => code.includes(word);
+
+/** Runs one program in a fresh QuickJS runtime and context, then disposes both. Never throws. */
+export async function runProgram(
+  module: QuickJSWASMModule,
+  options: ResolvedOptions,
+  request: RunRequest,
+): Promise<RawResult> {
+  const run = new Run(module, options, request);
+  try {
+    return await run.execute();
+  } catch (error) {
+    return run.internalFailure(error);
+  }
+}
+
+class Run {
+  private readonly started = performance.now();
+  private readonly deadline: number;
+  private readonly maxPolls: number;
+  private polls = 0;
+  private stop: StopReason | undefined;
+  private cpuMs = 0;
+  private jobs = 0;
+  private toolCalls = 0;
+  private inflight = 0;
+  private readonly completed: Completed[] = [];
+  private wake: (() => void) | undefined;
+  private readonly violations: Violation[] = [];
+  private readonly errors: ExecutionError[] = [];
+  private abortController: AbortController | undefined;
+  private rt: QuickJSRuntime | undefined;
+  private ctx: QuickJSContext | undefined;
+  private native: Native | undefined;
+  private readonly handles: QuickJSHandle[] = [];
+  private hooks: QuickJSHandle[] = [];
+  private scratch = 0;
+  private tools: ToolInfo[] = [];
+  private readonly skills = new Map<string, string>();
+  private moduleSuspect = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly module: QuickJSWASMModule,
+    private readonly options: ResolvedOptions,
+    private readonly request: RunRequest,
+  ) {
+    this.deadline = this.started + request.timeoutMs;
+    this.maxPolls = Math.ceil(options.maxInstructions / INSTRUCTION_GRANULARITY);
+  }
+
+  private get abort(): AbortController {
+    this.abortController ??= new AbortController();
+    return this.abortController;
+  }
+
+  private readonly onInterrupt = (): boolean => {
+    if (this.stop !== undefined) return true;
+    this.polls++;
+    if (this.polls >= this.maxPolls) this.stop = "instructions";
+    else if (performance.now() > this.deadline) this.stop = "timeout";
+    else if (this.request.signal?.aborted === true) this.stop = "aborted";
+    return this.stop !== undefined;
+  };
+
+  async execute(): Promise<RawResult> {
+    const { request, options } = this;
+    if (request.signal?.aborted === true) {
+      this.stop = "aborted";
+      return this.finish(undefined, false);
+    }
+    let prepared = prepareSource(request.code, options.language);
+    if (isStripError(prepared)) {
+      this.errors.push({ kind: "syntax", name: "SyntaxError", ...prepared });
+      return this.finish(undefined, false);
+    }
+    const code = request.code;
+    const needsWorkspace = mentions(code, "fs") || mentions(code, "skills/");
+    const workspace = needsWorkspace ? request.workspace : undefined;
+    if (workspace !== undefined && mentions(code, "skills/")) await this.prefetchSkills(workspace);
+    const wantsTools = mentions(code, "tools") || mentions(code, SERVERS_PREFIX);
+    this.tools = wantsTools ? this.listTools() : [];
+
+    const rt = this.module.newRuntime();
+    this.rt = rt;
+    try {
+      rt.setMemoryLimit(Math.floor(options.maxMemoryMb * 1024 * 1024));
+      rt.setMaxStackSize(options.maxStackKb * 1024);
+      rt.setInterruptHandler(this.onInterrupt);
+      const ctx = rt.newContext();
+      this.ctx = ctx;
+      this.native = nativeOf(ctx);
+      if (prepared.isModule || mentions(code, "import")) this.installModuleLoader(rt);
+
+      const usesConsole = mentions(code, "console");
+      const usesBridge = wantsTools || workspace !== undefined;
+      const needsPrelude =
+        usesConsole ||
+        usesBridge ||
+        (request.input !== undefined && mentions(code, "input")) ||
+        request.hasSessionState ||
+        options.globals !== undefined;
+      if (needsPrelude && !this.installPrelude(ctx, usesConsole, usesBridge, workspace !== undefined)) {
+        return this.finish(undefined, false);
+      }
+
+      let main = this.evaluate(ctx, prepared);
+      if (main === "retry" && options.language === "auto" && !prepared.stripped) {
+        const stripped = stripTypes(code);
+        if (isStripError(stripped)) {
+          this.errors.length = 0;
+          this.errors.push({ kind: "syntax", name: "SyntaxError", ...stripped });
+          return this.finish(undefined, false);
+        }
+        this.errors.length = 0;
+        prepared = stripped;
+        if (prepared.isModule) this.installModuleLoader(rt);
+        main = this.evaluate(ctx, prepared);
+      }
+      if (main === undefined || main === "retry") return this.finish(undefined, false);
+      return await this.drive(ctx, main, workspace);
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Result for an error thrown by the engine itself (a bug or a broken module), never by the program. */
+  internalFailure(error: unknown): RawResult {
+    this.dispose();
+    this.errors.push({ kind: "internal", message: `Sandbox internal error: ${describeHostError(error)}` });
+    return this.result(undefined, false, 0);
+  }
+
+  private listTools(): ToolInfo[] {
+    const host = this.request.tools;
+    if (host === undefined) return [];
+    return exposedTools(host);
+  }
+
+  private async prefetchSkills(workspace: Workspace): Promise<void> {
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      if (depth > 4) return;
+      for (const name of await workspace.readdir(dir, this.abort.signal)) {
+        if (name.endsWith("/")) await walk(`${dir}/${name.slice(0, -1)}`, depth + 1);
+        else if (/\.(?:ts|js|mjs|mts)$/.test(name)) {
+          const text = await workspace.readFile(`${dir}/${name}`, this.abort.signal);
+          if (text !== undefined) this.skills.set(`${dir}/${name}`, text);
+        }
+      }
+    };
+    try {
+      await walk("skills", 0);
+    } catch {
+      // No skills directory, or an unreadable one: imports of skills then fail with "module not found".
+    }
+  }
+
+  /**
+   * Checks every static import of a module up front (QuickJS swallows loader errors for static imports), recursing
+   * into skills. Returns an error naming the first import that cannot be resolved.
+   */
+  private checkImports(code: string, base: string, seen = new Set<string>()): ExecutionError | undefined {
+    const re = /(?:^|[\n;])\s*(?:import|export)\s*(?:[\w$*{][^'"]*?from\s*)?(['"])([^'"\n]+)\1/g;
+    for (let m = re.exec(code); m !== null; m = re.exec(code)) {
+      const spec = m[2] as string;
+      const name = normalizeModuleName(base, spec);
+      const line = code.slice(0, m.index + 1).split("\n").length + (code[m.index] === "\n" ? 1 : 0);
+      const where = base === MAIN_FILE ? { line } : {};
+      if (name === undefined) {
+        return {
+          kind: "runtime",
+          name: "Error",
+          message: `Cannot find module '${spec}': it leaves the workspace`,
+          ...where,
+        };
+      }
+      try {
+        const source = this.loadModule(name);
+        if (!name.startsWith(SERVERS_PREFIX) && !seen.has(name)) {
+          seen.add(name);
+          const inner = this.checkImports(source, name, seen);
+          if (inner !== undefined) return inner;
+        }
+      } catch (error) {
+        const kind = error instanceof SyntaxError ? "syntax" : "runtime";
+        return { kind, name: kind === "syntax" ? "SyntaxError" : "Error", message: describeHostError(error), ...where };
+      }
+    }
+    return undefined;
+  }
+
+  private installModuleLoader(rt: QuickJSRuntime): void {
+    rt.setModuleLoader((name) => this.loadModule(name));
+  }
+
+  private loadModule(name: string): string {
+    if (name.startsWith(SERVERS_PREFIX)) {
+      const server = name.slice(SERVERS_PREFIX.length).replace(/\.(?:ts|js)$/, "");
+      const names = this.tools.filter((t) => t.server === server).map((t) => t.name);
+      if (names.length === 0)
+        throw new Error(`Cannot find module '${name}': no tools of server '${server}' are allowed`);
+      const exportsList = names.map((n) => `export const ${n} = t.${n};`).join("\n");
+      return `const t = globalThis.tools[${JSON.stringify(server)}];\n${exportsList}\nexport default t;`;
+    }
+    const skill = this.skills.get(name) ?? this.skills.get(`${name}.ts`);
+    if (skill !== undefined) {
+      if (!/\.(?:ts|mts)$/.test(name) && !this.skills.has(`${name}.ts`)) return skill;
+      const stripped = stripTypes(skill);
+      if (isStripError(stripped))
+        throw new SyntaxError(`${stripped.message} in ${name}:${stripped.line}:${stripped.column}`);
+      return stripped.code;
+    }
+    throw new Error(`Cannot find module '${name}': only servers/<server> and ./skills/<name>.ts can be imported`);
+  }
+
+  private installPrelude(ctx: QuickJSContext, usesConsole: boolean, usesBridge: boolean, usesFs: boolean): boolean {
+    const { options, request } = this;
+    const source = buildPrelude({
+      console: usesConsole,
+      bridge: usesBridge,
+      fs: usesFs,
+      tools: this.tools.map((t, i) => [i, t.server, t.name] as const),
+      maxLogChars: options.maxLogBytes,
+      maxPayloadChars: options.maxToolPayloadBytes,
+      maxOutboxChars: Math.max(options.maxToolPayloadBytes * 4, 4 * 1024 * 1024),
+      maxToolCalls: options.maxToolCalls,
+    });
+    const result = ctx.evalCode(source, "prelude.js", { type: "global", strict: true });
+    if (result.error) {
+      this.recordGuestError(ctx, result.error, "internal");
+      result.error.dispose();
+      return false;
+    }
+    const table = result.value;
+    this.handles.push(table);
+    this.hooks = [0, 1, 2, 3, 4].map((i) => {
+      const h = ctx.getProp(table, i);
+      this.handles.push(h);
+      return h;
+    });
+    const define = (key: string, value: unknown, readonly: boolean): boolean => {
+      const json = toJson(value);
+      if (!json.ok) {
+        this.errors.push({ kind: "internal", message: `${key} ${json.message}` });
+        return false;
+      }
+      const args = [ctx.newString(key), ctx.newString(json.text ?? ""), readonly ? ctx.true : ctx.false];
+      const r = ctx.callFunction(this.hook(HOOK.define), ctx.undefined, args);
+      for (const a of args) a.dispose();
+      if (r.error) {
+        this.recordGuestError(ctx, r.error, "internal");
+        r.error.dispose();
+        return false;
+      }
+      r.value.dispose();
+      return true;
+    };
+    for (const [key, value] of Object.entries(options.globals ?? {})) {
+      if (!define(key, value, true)) return false;
+    }
+    if (request.input !== undefined && !define("input", request.input, false)) return false;
+    if (request.hasSessionState && !define("state", request.sessionState, false)) return false;
+    return true;
+  }
+
+  private hook(index: number): QuickJSHandle {
+    const h = this.hooks[index];
+    if (h === undefined) throw new Error("prelude hook missing");
+    return h;
+  }
+
+  /** Evaluates the program; returns the handle of its completion promise, `retry` for a JS syntax error in auto mode. */
+  private evaluate(ctx: QuickJSContext, prepared: PreparedSource): QuickJSHandle | "retry" | undefined {
+    const t0 = performance.now();
+    let result: ReturnType<QuickJSContext["evalCode"]>;
+    if (prepared.isModule) {
+      const missing = this.checkImports(prepared.code, MAIN_FILE);
+      if (missing !== undefined) {
+        this.errors.push(missing);
+        return undefined;
+      }
+      // Load the program through the module loader so a default export can be awaited as the output.
+      this.skills.set(MAIN_FILE, prepared.code);
+      this.mainIsModule = true;
+      result = ctx.evalCode(`import(${JSON.stringify(`./${MAIN_FILE}`)}).then((m) => m.default)`, "athena:entry.js", {
+        type: "global",
+      });
+    } else {
+      result = ctx.evalCode(`(async () => {${prepared.code}\n})()`, MAIN_FILE, { type: "global" });
+    }
+    this.cpuMs += performance.now() - t0;
+    if (result.error) {
+      const error = this.readError(ctx, result.error);
+      result.error.dispose();
+      if (error.name === "SyntaxError" && !prepared.stripped && !prepared.isModule) return "retry";
+      this.errors.push(this.classify(error, error.name === "SyntaxError" ? "syntax" : undefined));
+      return undefined;
+    }
+    this.handles.push(result.value);
+    return result.value;
+  }
+
+  private mainIsModule = false;
+
+  /** Runs jobs, serves tool calls and waits for the program's promise to settle. */
+  private async drive(ctx: QuickJSContext, main: QuickJSHandle, workspace: Workspace | undefined): Promise<RawResult> {
+    const native = this.native as Native;
+    this.scratch = native.module._malloc(16);
+    for (;;) {
+      this.pump(native);
+      if (this.stop !== undefined) break;
+      if (this.errors.length > 0) return this.finish(undefined, false);
+      if (this.hooks.length > 0) this.drainOutbox(native, workspace);
+      const state = native.ffi.QTS_PromiseState(native.ctx, main.value);
+      if (state !== 0 /* pending */) break;
+      if (this.completed.length > 0) {
+        this.flushCompleted(native);
+        continue;
+      }
+      if (native.ffi.QTS_IsJobPending(native.rt) !== 0) continue;
+      if (this.inflight === 0) {
+        this.errors.push({
+          kind: "runtime",
+          message:
+            "The program is waiting for a promise that can never settle (no tool call or job is pending). Timers are not available in the sandbox.",
+        });
+        return this.finish(undefined, false);
+      }
+      await this.waitForWork();
+      if (this.stop !== undefined) break;
+    }
+    if (this.stop !== undefined) return this.finish(undefined, false);
+    const settled = ctx.getPromiseState(main);
+    if (settled.type === "fulfilled") {
+      if (settled.notAPromise === true) {
+        settled.value.dispose();
+        return this.finish(undefined, true);
+      }
+      this.handles.push(settled.value);
+      return this.finish(settled.value, true);
+    }
+    if (settled.type === "rejected") {
+      const error = this.readError(ctx, settled.error);
+      settled.error.dispose();
+      const syntaxInModule = this.mainIsModule && error.name === "SyntaxError";
+      this.errors.push(this.classify(error, syntaxInModule ? "syntax" : undefined));
+    }
+    return this.finish(undefined, false);
+  }
+
+  private waitForWork(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+      if (this.timer === undefined) {
+        const remaining = Math.max(0, this.deadline - performance.now());
+        this.timer = setTimeout(() => {
+          this.stop ??= "timeout";
+          this.abort.abort(new Error("execution timed out"));
+          this.wake?.();
+        }, remaining + 1);
+        const signal = this.request.signal;
+        signal?.addEventListener(
+          "abort",
+          () => {
+            this.stop ??= "aborted";
+            this.abort.abort(signal.reason);
+            this.wake?.();
+          },
+          { once: true, signal: this.abort.signal },
+        );
+      }
+    });
+  }
+
+  private pump(native: Native): void {
+    const { ffi, module } = native;
+    const t0 = performance.now();
+    try {
+      for (;;) {
+        if (this.stop !== undefined) return;
+        const out = this.scratch;
+        writeU32(module, out, 0);
+        const resultPtr = ffi.QTS_ExecutePendingJob(native.rt, JOB_BATCH, out);
+        const jobCtx = readU32(module, out);
+        if (jobCtx === 0) {
+          ffi.QTS_FreeValuePointer(native.ctx, resultPtr);
+          return;
+        }
+        // A count of executed jobs, or the uncatchable error that stopped them. Catchable errors never come out of
+        // here (they reject promises), and the only uncatchable one is our interrupt, which sets \`stop\`.
+        const count = this.stop === undefined ? ffi.QTS_GetFloat64(native.ctx, resultPtr) : Number.NaN;
+        if (count >= 0) {
+          ffi.QTS_FreeValuePointer(native.ctx, resultPtr);
+          this.jobs += count;
+          if (this.jobs > this.options.maxPromiseJobs) {
+            this.stop = "jobs";
+            return;
+          }
+          if (count < JOB_BATCH) return;
+        } else {
+          const ctx = this.ctx as QuickJSContext;
+          const handle = (ctx as unknown as ContextMemoryAccess).memory.heapValueHandle(resultPtr);
+          if (this.stop === undefined) this.errors.push(this.classify(this.readError(ctx, handle)));
+          handle.dispose();
+          return;
+        }
+      }
+    } finally {
+      this.cpuMs += performance.now() - t0;
+    }
+  }
+
+  /** Reads the outbox and starts the calls in it. */
+  private drainOutbox(native: Native, workspace: Workspace | undefined): void {
+    const { ffi, module } = native;
+    const fn = this.hook(HOOK.drain).value;
+    const resultPtr = ffi.QTS_Call(native.ctx, fn, ffi.QTS_GetUndefined(), 0, 0);
+    const errorPtr = ffi.QTS_ResolveException(native.ctx, resultPtr);
+    if (errorPtr !== 0) {
+      ffi.QTS_FreeValuePointer(native.ctx, errorPtr);
+      ffi.QTS_FreeValuePointer(native.ctx, resultPtr);
+      return;
+    }
+    const strPtr = ffi.QTS_GetString(native.ctx, resultPtr);
+    const text = module.UTF8ToString(strPtr);
+    ffi.QTS_FreeCString(native.ctx, strPtr);
+    ffi.QTS_FreeValuePointer(native.ctx, resultPtr);
+    if (text.length === 0) return;
+    let start = 0;
+    while (start < text.length) {
+      const end = text.indexOf("\u0002", start);
+      if (end === -1) break;
+      const a = text.indexOf("\u0001", start);
+      const b = text.indexOf("\u0001", a + 1);
+      const n = Number(text.slice(start, a));
+      const index = Number(text.slice(a + 1, b));
+      const args = text.slice(b + 1, end);
+      start = end + 1;
+      this.dispatch(n, index, args, workspace);
+    }
+  }
+
+  private dispatch(n: number, index: number, argsJson: string, workspace: Workspace | undefined): void {
+    if (index < 0) {
+      this.dispatchFs(n, index, argsJson, workspace);
+      return;
+    }
+    const info = this.tools[index];
+    if (info === undefined || this.request.tools === undefined) {
+      this.violation("SANDBOX_VIOLATION", "high", "tool_denied", `call to unknown tool index ${index}`);
+      this.complete(n, "TOOL_DENIED", "This tool is not available to the program.");
+      return;
+    }
+    if (this.toolCalls >= this.options.maxToolCalls) {
+      this.violation(
+        "RESOURCE_EXHAUSTION",
+        "medium",
+        "tool_limit",
+        `more than ${this.options.maxToolCalls} tool calls`,
+      );
+      this.complete(n, "TOOL_LIMIT", `tool call limit of ${this.options.maxToolCalls} reached`);
+      return;
+    }
+    this.toolCalls++;
+    let args: unknown;
+    try {
+      args = argsJson === "" ? undefined : parseGuestJson(argsJson, this.options.maxDepth);
+    } catch (error) {
+      this.complete(n, "INVALID_ARGUMENTS", `Tool arguments rejected: ${describeHostError(error)}`);
+      return;
+    }
+    this.inflight++;
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(
+        this.request.tools.call(info.id, args, { signal: this.abort.signal, executionId: this.request.executionId }),
+      );
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(
+      (value) => this.toolDone(n, value),
+      (error: unknown) => this.toolFailed(n, error),
+    );
+  }
+
+  private toolDone(n: number, value: unknown): void {
+    this.inflight--;
+    const json = toJson(value);
+    if (!json.ok) {
+      this.complete(n, "TOOL_FAILED", `The tool returned something that is not JSON data: ${json.message}`);
+      return;
+    }
+    const text = json.text ?? "";
+    if (text.length > this.options.maxToolPayloadBytes) {
+      this.complete(n, "RESULT_TOO_LARGE", `The tool result is larger than ${this.options.maxToolPayloadBytes} bytes.`);
+      return;
+    }
+    this.complete(n, 1, text);
+  }
+
+  private toolFailed(n: number, error: unknown): void {
+    this.inflight--;
+    const code =
+      typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string"
+        ? (error as { code: string }).code
+        : "TOOL_FAILED";
+    if (code === "TOOL_DENIED") this.violation("SANDBOX_VIOLATION", "high", "tool_denied", describeHostError(error));
+    this.complete(n, code, describeHostError(error));
+  }
+
+  private dispatchFs(n: number, op: number, argsJson: string, workspace: Workspace | undefined): void {
+    if (workspace === undefined) {
+      this.complete(n, "NO_WORKSPACE", "No workspace is attached to this execution.");
+      return;
+    }
+    let args: unknown;
+    try {
+      args = argsJson === "" ? undefined : parseGuestJson(argsJson, 4);
+    } catch (error) {
+      this.complete(n, "INVALID_ARGUMENTS", describeHostError(error));
+      return;
+    }
+    const signal = this.abort.signal;
+    const path = (v: unknown): string => {
+      if (typeof v !== "string") throw new TypeError("the path must be a string");
+      return v;
+    };
+    const run = async (): Promise<unknown> => {
+      switch (op) {
+        case FS_OP.readFile: {
+          const text = await workspace.readFile(path(args), signal);
+          if (text === undefined)
+            throw Object.assign(new Error(`ENOENT: no such file ${String(args)}`), { code: "ENOENT" });
+          return text;
+        }
+        case FS_OP.writeFile: {
+          const [p, data] = Array.isArray(args) ? args : [];
+          await workspace.writeFile(path(p), String(data), signal);
+          return undefined;
+        }
+        case FS_OP.readdir:
+          return workspace.readdir(path(args), signal);
+        case FS_OP.unlink:
+          return workspace.remove(path(args), signal);
+        case FS_OP.exists:
+          return (await workspace.readFile(path(args), signal)) !== undefined;
+        default:
+          throw new Error("unknown workspace operation");
+      }
+    };
+    this.inflight++;
+    run().then(
+      (value) => this.toolDone(n, value),
+      (error: unknown) => {
+        if (isSandboxError(error) && error.code === "WORKSPACE_PATH") {
+          this.violation("SANDBOX_VIOLATION", "medium", "workspace_path", error.message);
+        }
+        this.toolFailed(n, error);
+      },
+    );
+  }
+
+  private violation(type: Violation["type"], severity: Violation["severity"], kind: string, detail: string): void {
+    if (this.violations.length < 16) this.violations.push({ type, severity, kind, detail });
+  }
+
+  private complete(n: number, status: 1 | string, payload: string): void {
+    this.completed.push({ n, status, payload });
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /** Settles finished calls inside the guest through the one settle function. */
+  private flushCompleted(native: Native): void {
+    const { ffi, module } = native;
+    const settle = this.hook(HOOK.settle).value;
+    const argv = module._malloc(12);
+    const t0 = performance.now();
+    try {
+      for (let i = 0; i < this.completed.length; i++) {
+        if (this.stop !== undefined) break;
+        const c = this.completed[i] as Completed;
+        const a0 = ffi.QTS_NewFloat64(native.ctx, c.n);
+        const a1 = c.status === 1 ? ffi.QTS_NewFloat64(native.ctx, 1) : newString(native, c.status);
+        const a2 = newString(native, c.payload);
+        writeU32(module, argv, a0);
+        writeU32(module, argv + 4, a1);
+        writeU32(module, argv + 8, a2);
+        const r = ffi.QTS_Call(native.ctx, settle, ffi.QTS_GetUndefined(), 3, argv);
+        const e = ffi.QTS_ResolveException(native.ctx, r);
+        if (e !== 0) ffi.QTS_FreeValuePointer(native.ctx, e);
+        ffi.QTS_FreeValuePointer(native.ctx, r);
+        ffi.QTS_FreeValuePointer(native.ctx, a0);
+        ffi.QTS_FreeValuePointer(native.ctx, a1);
+        ffi.QTS_FreeValuePointer(native.ctx, a2);
+      }
+    } finally {
+      this.completed.length = 0;
+      module._free(argv);
+      this.cpuMs += performance.now() - t0;
+    }
+  }
+
+  /** Copies the output and logs out (length-checked first), builds the result. */
+  private finish(value: QuickJSHandle | undefined, ok: boolean): RawResult {
+    let success = ok && this.errors.length === 0 && this.stop === undefined;
+    let output: unknown;
+    let outputBytes = 0;
+    if (this.stop !== undefined) this.errors.unshift(this.stopError(this.stop));
+    const ctx = this.ctx;
+    if (success && value !== undefined && ctx !== undefined) {
+      const read = this.readJson(ctx, value, this.options.maxOutputBytes, "output");
+      if (read.ok) {
+        output = read.value;
+        outputBytes = read.bytes;
+      } else {
+        success = false;
+        this.errors.push(read.error);
+      }
+    }
+    const { logs, truncated } =
+      ctx !== undefined && this.hooks.length > 0 ? this.readLogs(ctx) : { logs: [], truncated: false };
+    let sessionState: unknown = this.request.sessionState;
+    if (this.request.hasSessionState && ctx !== undefined && this.hooks.length > 0 && this.stop === undefined) {
+      const handle = ctx.getProp(ctx.global, "state");
+      const read = this.readJson(ctx, handle, this.options.maxOutputBytes, "state");
+      handle.dispose();
+      if (read.ok) sessionState = read.value;
+      else this.errors.push(read.error);
+      success = success && read.ok;
+    }
+    const memory = this.memoryUsed();
+    return this.result(output, success, outputBytes, logs, truncated, sessionState, memory);
+  }
+
+  private result(
+    output: unknown,
+    success: boolean,
+    outputBytes: number,
+    logs: LogEntry[] = [],
+    logsTruncated = false,
+    sessionState?: unknown,
+    memory = 0,
+  ): RawResult {
+    for (const e of this.errors) {
+      if (e.kind === "memory" || e.kind === "stack" || e.kind === "timeout" || e.kind === "instructions") {
+        this.violation("RESOURCE_EXHAUSTION", "medium", e.kind, e.message);
+      } else if (e.kind === "output_too_large") {
+        this.violation("RESOURCE_EXHAUSTION", "low", e.kind, e.message);
+      }
+    }
+    const raw: RawResult = {
+      success,
+      output: success ? output : undefined,
+      errors: this.errors,
+      logs,
+      logsTruncated,
+      metrics: {
+        wallMs: performance.now() - this.started,
+        cpuMs: this.cpuMs,
+        instructions: this.polls * INSTRUCTION_GRANULARITY,
+        memoryPeakBytes: memory,
+        toolCalls: this.toolCalls,
+        outputBytes,
+      },
+      hasSessionState: this.request.hasSessionState,
+      violations: this.violations,
+    };
+    if (this.request.hasSessionState) raw.sessionState = sessionState;
+    if (this.moduleSuspect) raw.moduleSuspect = true;
+    return raw;
+  }
+
+  private memoryUsed(): number {
+    if (this.errors.some((e) => e.kind === "memory")) return Math.floor(this.options.maxMemoryMb * 1024 * 1024);
+    const rt = this.rt;
+    const ctx = this.ctx;
+    if (rt === undefined || ctx === undefined) return 0;
+    const native = this.native;
+    if (native === undefined) return 0;
+    try {
+      const ptr = native.ffi.QTS_RuntimeComputeMemoryUsage(native.rt, native.ctx);
+      const usage = (ctx as unknown as ContextMemoryAccess).memory.heapValueHandle(ptr);
+      const used = ctx.getProp(usage, "memory_used_size");
+      const bytes = ctx.getNumber(used);
+      used.dispose();
+      usage.dispose();
+      return bytes;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Serialises a guest value with the captured JSON.stringify, checking the length before copying it out. */
+  private readJson(
+    ctx: QuickJSContext,
+    value: QuickJSHandle,
+    maxBytes: number,
+    what: "output" | "state",
+  ): { ok: true; value: unknown; bytes: number } | { ok: false; error: ExecutionError } {
+    const type = ctx.typeof(value);
+    if (type === "undefined") return { ok: true, value: undefined, bytes: 0 };
+    if (type === "number") {
+      const n = ctx.getNumber(value);
+      return { ok: true, value: Number.isFinite(n) ? n : null, bytes: String(n).length };
+    }
+    if (type === "boolean") {
+      const b = ctx.dump(value) === true;
+      return { ok: true, value: b, bytes: b ? 4 : 5 };
+    }
+    const stringify =
+      this.hooks.length > 0
+        ? this.hook(HOOK.stringify)
+        : ctx.getProp(ctx.global, "JSON").consume((json) => ctx.getProp(json, "stringify"));
+    const t0 = performance.now();
+    const r = ctx.callFunction(stringify, ctx.undefined, value);
+    this.cpuMs += performance.now() - t0;
+    if (this.hooks.length === 0) stringify.dispose();
+    if (r.error) {
+      const error = this.readError(ctx, r.error);
+      r.error.dispose();
+      const classified = this.classify(error);
+      if (classified.kind === "runtime") {
+        classified.message = `The ${what} could not be serialised as JSON: ${classified.message}`;
+      }
+      return { ok: false, error: classified };
+    }
+    const str = r.value;
+    try {
+      if (ctx.typeof(str) !== "string") {
+        return { ok: true, value: undefined, bytes: 0 };
+      }
+      const length = ctx.getNumber(ctx.getProp(str, "length").consume((h) => h.dup()));
+      if (length > maxBytes) {
+        return { ok: false, error: this.tooLarge(what, `at least ${length}`, maxBytes) };
+      }
+      const text = ctx.getString(str);
+      const bytes = utf8Bytes(text);
+      if (bytes > maxBytes) return { ok: false, error: this.tooLarge(what, String(bytes), maxBytes) };
+      try {
+        return { ok: true, value: parseGuestJson(text, this.options.maxDepth), bytes };
+      } catch (error) {
+        const message =
+          error instanceof JsonDepthError
+            ? `The ${what} is ${error.message}; return flatter data.`
+            : `The ${what} is not valid JSON.`;
+        return { ok: false, error: { kind: "output_too_large", message } };
+      }
+    } finally {
+      str.dispose();
+    }
+  }
+
+  private tooLarge(what: string, size: string, max: number): ExecutionError {
+    return {
+      kind: "output_too_large",
+      message: `The ${what} is ${size} bytes as JSON, above the limit of ${max}. Return a summary, or raise maxOutputBytes.`,
+    };
+  }
+
+  private readLogs(ctx: QuickJSContext): { logs: LogEntry[]; truncated: boolean } {
+    const r = ctx.callFunction(this.hook(HOOK.logs), ctx.undefined);
+    if (r.error) {
+      r.error.dispose();
+      return { logs: [], truncated: true };
+    }
+    const handle = r.value;
+    try {
+      if (ctx.typeof(handle) !== "string") return { logs: [], truncated: true };
+      const length = ctx.getNumber(ctx.getProp(handle, "length").consume((h) => h.dup()));
+      if (length > this.options.maxLogBytes * 6 + 64 * 1024) return { logs: [], truncated: true };
+      const parsed = parseGuestJson(ctx.getString(handle), 3);
+      if (!Array.isArray(parsed) || !Array.isArray(parsed[1])) return { logs: [], truncated: true };
+      const flat = parsed[1] as unknown[];
+      const logs: LogEntry[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const level = LEVELS[Number(flat[i])] ?? "log";
+        const message = flat[i + 1];
+        if (typeof message === "string") logs.push({ level, message });
+      }
+      return { logs, truncated: parsed[0] === true };
+    } catch {
+      return { logs: [], truncated: true };
+    } finally {
+      handle.dispose();
+    }
+  }
+
+  private stopError(stop: StopReason): ExecutionError {
+    switch (stop) {
+      case "timeout":
+        return {
+          kind: "timeout",
+          message: `The program ran longer than ${this.request.timeoutMs} ms and was stopped.`,
+        };
+      case "instructions":
+        return {
+          kind: "instructions",
+          message: `The program used its budget of ${this.options.maxInstructions} instructions and was stopped.`,
+        };
+      case "jobs":
+        return {
+          kind: "instructions",
+          message: `The program ran more than ${this.options.maxPromiseJobs} promise jobs and was stopped.`,
+        };
+      case "aborted":
+        return { kind: "aborted", message: "The host aborted the execution." };
+    }
+  }
+
+  /** Reads name, message, stack and code of a thrown guest value, each length-capped. */
+  private readError(ctx: QuickJSContext, handle: QuickJSHandle): GuestError {
+    const type = ctx.typeof(handle);
+    if (type !== "object") {
+      let text: string;
+      try {
+        text = type === "string" ? cap(ctx.getString(handle)) : cap(String(JSON.stringify(ctx.dump(handle)) ?? type));
+      } catch {
+        text = type;
+      }
+      return { name: type, message: text };
+    }
+    const prop = (key: string): string | undefined => {
+      try {
+        const h = ctx.getProp(handle, key);
+        try {
+          if (ctx.typeof(h) !== "string") return undefined;
+          const length = ctx.getNumber(ctx.getProp(h, "length").consume((l) => l.dup()));
+          if (length > 64 * MAX_ERROR_TEXT) return "(message too long)";
+          return cap(ctx.getString(h));
+        } finally {
+          h.dispose();
+        }
+      } catch {
+        return undefined;
+      }
+    };
+    const out: GuestError = { name: prop("name") ?? "Error", message: prop("message") ?? "" };
+    const stack = prop("stack");
+    if (stack !== undefined) out.stack = stack;
+    const code = prop("code");
+    if (code !== undefined) out.code = code;
+    return out;
+  }
+
+  private recordGuestError(ctx: QuickJSContext, handle: QuickJSHandle, kind?: ExecutionErrorKind): void {
+    this.errors.push(this.classify(this.readError(ctx, handle), kind));
+  }
+
+  private classify(error: GuestError, forced?: ExecutionErrorKind): ExecutionError {
+    let kind: ExecutionErrorKind = forced ?? "runtime";
+    const message = error.message;
+    if (forced === undefined) {
+      if (error.name === "InternalError" && /out of memory/i.test(message)) kind = "memory";
+      else if (/stack overflow|call stack size/i.test(message)) kind = "stack";
+      else if (error.name === "InternalError" && message === "interrupted") kind = "timeout";
+      else if (error.name === "SyntaxError") kind = "syntax";
+      else if (error.name === "ToolError") {
+        kind = error.code === "TOOL_DENIED" ? "tool_denied" : error.code === "TOOL_LIMIT" ? "tool_limit" : "tool";
+      }
+    }
+    const out: ExecutionError = { kind, message, name: error.name };
+    if (error.code !== undefined) out.code = error.code;
+    if (error.stack !== undefined) {
+      out.stack = error.stack;
+      const where = locate(error.stack, error.message);
+      if (where !== undefined) {
+        out.line = where.line;
+        out.column = where.line === 1 && !this.mainIsModule ? Math.max(1, where.column - 14) : where.column;
+      }
+    }
+    return out;
+  }
+
+  private dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const controller = this.abortController;
+    if (controller !== undefined && !controller.signal.aborted) controller.abort(new Error("execution finished"));
+    try {
+      for (const h of this.handles.splice(0)) if (h.alive) h.dispose();
+      this.hooks = [];
+      if (this.scratch !== 0 && this.native !== undefined) this.native.module._free(this.scratch);
+      this.scratch = 0;
+      if (this.ctx?.alive === true) this.ctx.dispose();
+      if (this.rt?.alive === true) this.rt.dispose();
+    } catch {
+      this.moduleSuspect = true;
+    }
+    this.ctx = undefined;
+    this.rt = undefined;
+    this.native = undefined;
+  }
+}
+
+interface ContextMemoryAccess {
+  memory: { heapValueHandle(ptr: number): QuickJSHandle };
+}
+
+interface GuestError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+/** Resolves a module specifier like QuickJS's default normaliser; `undefined` when it climbs above the root. */
+function normalizeModuleName(base: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return spec;
+  const parts = base.split("/").slice(0, -1);
+  for (const segment of spec.split("/")) {
+    if (segment === "." || segment === "") continue;
+    if (segment === "..") {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(segment);
+  }
+  return parts.join("/");
+}
+
+function cap(text: string): string {
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+}
+
+function newString(native: Native, text: string): number {
+  const { module, ffi } = native;
+  const size = module.lengthBytesUTF8(text) + 1;
+  const ptr = module._malloc(size);
+  module.stringToUTF8(text, ptr, size);
+  const value = ffi.QTS_NewString(native.ctx, ptr);
+  module._free(ptr);
+  return value;
+}
+
+/** Finds `main.ts:line:col` (the agent's own file) in a QuickJS stack. */
+function locate(stack: string, message: string): { line: number; column: number } | undefined {
+  const re = new RegExp(`${MAIN_FILE.replace(".", "\\.")}:(\\d+)(?::(\\d+))?`);
+  const m = re.exec(stack) ?? re.exec(message);
+  if (m === null) return undefined;
+  return { line: Number(m[1]), column: m[2] === undefined ? 1 : Number(m[2]) };
+}
+
+/** A host error's message only: never its stack. */
+export function describeHostError(error: unknown): string {
+  if (error instanceof Error) return cap(error.message);
+  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
+    return cap((error as { message: string }).message);
+  }
+  return cap(String(error));
+}

@@ -1,0 +1,260 @@
+import { z } from "zod";
+import { SandboxError } from "./errors.js";
+import type { OutputFilter, SecurityEventSink, ToolHost, ToolMap } from "./types.js";
+import type { Workspace } from "./workspace.js";
+
+/**
+ * Options of {@link createWasmSandbox} (and, with `size`, of `createSandboxPool`). Every limit applies to each
+ * execution separately.
+ *
+ * @example
+ * ```ts
+ * const options: WasmSandboxOptions = { timeoutMs: 2000, maxMemoryMb: 32, tools: { math: { add: async (a) => a } } };
+ * ```
+ */
+export interface WasmSandboxOptions {
+  /**
+   * Wall-clock deadline of one execution, including time spent waiting for tools.
+   * @defaultValue 5000
+   */
+  timeoutMs?: number;
+  /**
+   * Heap limit of the QuickJS runtime, in MiB.
+   * @defaultValue 64
+   */
+  maxMemoryMb?: number;
+  /**
+   * Stack limit of the QuickJS runtime, in KiB (deep recursion fails with kind `stack`).
+   * @defaultValue 256
+   */
+  maxStackKb?: number;
+  /**
+   * Deterministic CPU budget in interpreter steps. QuickJS checks it every 10,000 steps, so the budget is rounded up to
+   * a multiple of 10,000 and the same program always stops at the same count.
+   * @defaultValue 10000000
+   */
+  maxInstructions?: number;
+  /**
+   * Largest output, in UTF-8 bytes of JSON. Checked inside the sandbox before anything is copied out.
+   * @defaultValue 1048576
+   */
+  maxOutputBytes?: number;
+  /**
+   * Largest total of captured log text, in UTF-16 code units (≈ bytes for ASCII); later lines are dropped and
+   * `logsTruncated` is set.
+   * @defaultValue 65536
+   */
+  maxLogBytes?: number;
+  /**
+   * Most tool calls one execution may make; the next one fails with kind `tool_limit`.
+   * @defaultValue 100
+   */
+  maxToolCalls?: number;
+  /**
+   * Largest JSON of one tool call's arguments or result, in bytes.
+   * @defaultValue 1048576
+   */
+  maxToolPayloadBytes?: number;
+  /**
+   * Most promise jobs (microtasks) one execution may run; a job flood fails with kind `instructions`. Pending jobs
+   * are also bounded by `maxMemoryMb`, since each queued job takes heap.
+   * @defaultValue 1000000
+   */
+  maxPromiseJobs?: number;
+  /**
+   * Deepest nesting of objects and arrays in data leaving the sandbox (output, tool arguments, session state).
+   * @defaultValue 100
+   */
+  maxDepth?: number;
+  /** Tools the program may call: a {@link ToolHost} or a plain `{ server: { tool: fn } }` object. */
+  tools?: ToolHost | ToolMap;
+  /** JSON data installed as read-only globals, e.g. `{ config: { region: "eu" } }`. */
+  globals?: Record<string, unknown>;
+  /** Applied to output and every log line before they leave. */
+  outputFilter?: OutputFilter;
+  /** Receives `SANDBOX_VIOLATION` and `RESOURCE_EXHAUSTION` events. */
+  onSecurityEvent?: SecurityEventSink;
+  /**
+   * How to read the code. `"auto"` strips TypeScript syntax when the code has any (and retries with stripping on a
+   * syntax error).
+   * @defaultValue "auto"
+   */
+  language?: "auto" | "typescript" | "javascript";
+  /** Makes execution ids; the default is a random prefix plus a counter. */
+  createExecutionId?: () => string;
+}
+
+const positiveInt = z.number().int().positive();
+
+const toolsSchema = z.custom<ToolHost | ToolMap>(
+  (value) => {
+    if (typeof value !== "object" || value === null) return false;
+    const v = value as Record<string, unknown>;
+    if (typeof v.list === "function" && typeof v.call === "function") return true;
+    return Object.values(v).every(
+      (server) =>
+        typeof server === "object" &&
+        server !== null &&
+        Object.values(server as Record<string, unknown>).every((fn) => typeof fn === "function"),
+    );
+  },
+  { message: "tools must be a ToolHost ({ list, call }) or an object { server: { tool: async function } }" },
+);
+
+const optionsSchema = z.strictObject({
+  timeoutMs: positiveInt.max(3_600_000).default(5000),
+  maxMemoryMb: z.number().positive().max(4096).default(64),
+  maxStackKb: positiveInt.min(16).max(65_536).default(256),
+  maxInstructions: positiveInt.default(10_000_000),
+  maxOutputBytes: positiveInt.default(1024 * 1024),
+  maxLogBytes: z.number().int().nonnegative().default(65_536),
+  maxToolCalls: z.number().int().nonnegative().default(100),
+  maxToolPayloadBytes: positiveInt.default(1024 * 1024),
+  maxPromiseJobs: positiveInt.default(1_000_000),
+  maxDepth: positiveInt.max(10_000).default(100),
+  tools: toolsSchema.optional(),
+  globals: z.record(z.string().regex(/^[A-Za-z_$][\w$]*$/, "globals keys must be identifiers"), z.unknown()).optional(),
+  outputFilter: z
+    .custom<OutputFilter>(
+      (v) => typeof v === "object" && v !== null && typeof (v as { apply?: unknown }).apply === "function",
+      { message: "outputFilter must have an apply(value) method" },
+    )
+    .optional(),
+  onSecurityEvent: z
+    .custom<SecurityEventSink>((v) => typeof v === "function", { message: "onSecurityEvent must be a function" })
+    .optional(),
+  language: z.enum(["auto", "typescript", "javascript"]).default("auto"),
+  createExecutionId: z
+    .custom<() => string>((v) => typeof v === "function", { message: "createExecutionId must be a function" })
+    .optional(),
+});
+
+/** Options after validation, with defaults filled in. */
+export interface ResolvedOptions {
+  timeoutMs: number;
+  maxMemoryMb: number;
+  maxStackKb: number;
+  maxInstructions: number;
+  maxOutputBytes: number;
+  maxLogBytes: number;
+  maxToolCalls: number;
+  maxToolPayloadBytes: number;
+  maxPromiseJobs: number;
+  maxDepth: number;
+  tools?: ToolHost | ToolMap | undefined;
+  globals?: Record<string, unknown> | undefined;
+  outputFilter?: OutputFilter | undefined;
+  onSecurityEvent?: SecurityEventSink | undefined;
+  language: "auto" | "typescript" | "javascript";
+  createExecutionId?: (() => string) | undefined;
+}
+
+/**
+ * Validates sandbox options, filling defaults.
+ *
+ * @throws {@link SandboxError} `INVALID_OPTIONS` saying which option is wrong.
+ */
+export function resolveOptions(options: unknown, what = "createWasmSandbox"): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    throw new SandboxError("INVALID_OPTIONS", `Invalid ${what} options: ${z.prettifyError(parsed.error)}`);
+  }
+  if (parsed.data.globals !== undefined) {
+    try {
+      JSON.stringify(parsed.data.globals);
+    } catch (error) {
+      throw new SandboxError("INVALID_OPTIONS", "Invalid options: globals must be JSON data (no cycles, no BigInt).", {
+        cause: error,
+      });
+    }
+  }
+  return parsed.data;
+}
+
+/**
+ * Per-call options of `execute`.
+ *
+ * @example
+ * ```ts
+ * const options: ExecuteOptions = { executionId: "req-42", signal: AbortSignal.timeout(10_000) };
+ * ```
+ */
+export interface ExecuteOptions {
+  /** Use this id (e.g. the host's request id) instead of a generated one; it is passed to every tool call. */
+  executionId?: string;
+  /** A session: its workspace is the program's `./workspace`, its `state` the program's `state` global. */
+  session?: Session;
+  /** A workspace for this execution only (ignored when `session` is given). */
+  workspace?: Workspace;
+  /** JSON state visible to the program as the global `state`; returned as `sessionState`. */
+  sessionState?: unknown;
+  /** Overrides the sandbox's `timeoutMs` for this execution (never above 1 hour). */
+  timeoutMs?: number;
+  /** Aborts the execution: the result has kind `aborted`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Files and state carried across executions. Create with `sandbox.createSession()` or by hand.
+ *
+ * @example
+ * ```ts
+ * const session: Session = { id: "chat-7", workspace: createMemoryWorkspace(), state: {} };
+ * ```
+ */
+export interface Session {
+  /** Sent with security events as `sessionId`. */
+  readonly id: string;
+  /** The files the program sees under `./workspace`; skills are `skills/*.ts` in it. */
+  readonly workspace: Workspace;
+  /** JSON state; replaced by the program's `state` global after each execution. */
+  state: unknown;
+}
+
+const executeOptionsSchema = z.strictObject({
+  executionId: z.string().min(1).max(200).optional(),
+  session: z
+    .custom<Session>(
+      (v) =>
+        typeof v === "object" &&
+        v !== null &&
+        typeof (v as { id?: unknown }).id === "string" &&
+        typeof (v as { workspace?: unknown }).workspace === "object",
+      { message: "session must be { id, workspace, state }" },
+    )
+    .optional(),
+  workspace: z
+    .custom<Workspace>(
+      (v) => typeof v === "object" && v !== null && typeof (v as { readFile?: unknown }).readFile === "function",
+      { message: "workspace must implement Workspace" },
+    )
+    .optional(),
+  sessionState: z.unknown().optional(),
+  timeoutMs: positiveInt.max(3_600_000).optional(),
+  signal: z
+    .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "signal must be an AbortSignal" })
+    .optional(),
+});
+
+/** `execute` options after validation. */
+export interface ParsedExecuteOptions {
+  executionId?: string | undefined;
+  session?: Session | undefined;
+  workspace?: Workspace | undefined;
+  sessionState?: unknown;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Validates `execute` options.
+ *
+ * @throws {@link SandboxError} `INVALID_OPTIONS` saying which option is wrong.
+ */
+export function parseExecuteOptions(options: unknown): ParsedExecuteOptions {
+  const parsed = executeOptionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    throw new SandboxError("INVALID_OPTIONS", `Invalid execute options: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,79 @@
+/**
+ * The guest-side prelude: a few hundred bytes of JavaScript evaluated before the program, only with the parts the
+ * program mentions (parsing guest code costs ~0.35 µs a byte, so what is not needed is not parsed).
+ *
+ * The prelude's completion value is an array of internal functions the host keeps handles to; none of them is
+ * reachable from the program. They use only operations the program cannot intercept for the data the host copies out
+ * (primitive string concatenation, `.length` of primitive strings, a `JSON.stringify` captured before the program
+ * ran), and the host still checks the type and length of everything before copying it.
+ *
+ * Tool calls go into an outbox string (`n \u0001 index \u0001 argsJson \u0002` per call; C strings end at NUL) that the host drains after
+ * running jobs; results come back through one settle function. One dispatcher for every tool: no per-call handles.
+ */
+
+/** Which parts of the prelude a program needs. */
+export interface PreludeParts {
+  console: boolean;
+  bridge: boolean;
+  fs: boolean;
+  /** `[index, server, name]` per tool, when tools are installed. */
+  tools: ReadonlyArray<readonly [number, string, string]>;
+  maxLogChars: number;
+  maxPayloadChars: number;
+  maxOutboxChars: number;
+  maxToolCalls: number;
+}
+
+/** Index of each internal function in the prelude's completion value. */
+export const HOOK = { define: 0, stringify: 1, logs: 2, drain: 3, settle: 4 } as const;
+
+/** Workspace operations share the bridge with negative indices. */
+export const FS_OP = { readFile: -1, writeFile: -2, readdir: -3, unlink: -4, exists: -5 } as const;
+
+/** Builds the prelude source for the given parts. */
+export function buildPrelude(parts: PreludeParts): string {
+  let src = `(()=>{"use strict";const G=globalThis,S=JSON.stringify,P=JSON.parse,E=Error,D=Object.defineProperty;`;
+  src +=
+    `const Z=v=>{if(typeof v==="object"&&v!==null){Object.freeze(v);for(const k in v)Z(v[k])}return v};` +
+    `const I=(k,s,r)=>{const v=s===""?undefined:P(s);D(G,k,{value:r?Z(v):v,writable:!r,configurable:!r,enumerable:false})};`;
+  if (parts.console) {
+    src +=
+      `let L=[],B=0,T=false;const F=a=>{let s="";for(let i=0;i<a.length;i++){const v=a[i];let t;` +
+      `if(typeof v==="string")t=v;else if(v instanceof E)t=String(v.name)+": "+String(v.message);` +
+      `else{try{t=S(v)}catch{t=undefined}if(t===undefined)t=String(v)}s+=(i?" ":"")+t}return s};` +
+      `const W=l=>(...a)=>{if(T)return;const s=F(a);if(B+s.length>${parts.maxLogChars}){T=true;return}B+=s.length;L[L.length]=l;L[L.length]=s};` +
+      `G.console={log:W(0),info:W(1),warn:W(2),error:W(3),debug:W(4),trace:W(4)};` +
+      `const R=()=>{const r=S([T,L]);L=[];return r};`;
+  } else {
+    src += `const R=()=>"[false,[]]";`;
+  }
+  if (parts.bridge) {
+    src +=
+      `let O="",N=0,K=0;const Q=new Map;` +
+      `const C=(i,a)=>{try{const s=a===undefined?"":S(a);if(s===undefined)throw new TypeError("tool arguments must be JSON data");` +
+      `if(s.length>${parts.maxPayloadChars})throw new RangeError("tool arguments are larger than ${parts.maxPayloadChars} bytes");` +
+      `if(i>=0&&++N>${parts.maxToolCalls}){const e=new E("tool call limit of ${parts.maxToolCalls} reached");e.name="ToolError";e.code="TOOL_LIMIT";throw e}` +
+      `if(O.length+s.length>${parts.maxOutboxChars})throw new RangeError("too many tool calls in flight");` +
+      `const n=++K;O+=n+"\\u0001"+i+"\\u0001"+s+"\\u0002";` +
+      `return new Promise((r,j)=>{Q.set(n,[r,j])})}catch(e){return Promise.reject(e)}};` +
+      `const X=()=>{const r=O;O="";return r};` +
+      `const Y=(n,t,s)=>{const p=Q.get(n);if(p===undefined)return;Q.delete(n);` +
+      `if(t===1)p[0](s===""?undefined:P(s));else{const e=new E(s);e.name="ToolError";e.code=t;p[1](e)}};`;
+    if (parts.tools.length > 0) {
+      src +=
+        `{const t={};for(const[i,s,m]of P(${JSON.stringify(JSON.stringify(parts.tools))})){const o=t[s]??(t[s]={});o[m]=a=>C(i,a)}` +
+        `for(const k in t)Object.freeze(t[k]);D(G,"tools",{value:Object.freeze(t),enumerable:false})}`;
+    } else {
+      src += `D(G,"tools",{value:Object.freeze({}),enumerable:false});`;
+    }
+    if (parts.fs) {
+      src +=
+        `D(G,"fs",{value:Object.freeze({readFile:p=>C(${FS_OP.readFile},p),writeFile:(p,d)=>C(${FS_OP.writeFile},[p,String(d)]),` +
+        `readdir:p=>C(${FS_OP.readdir},p===undefined?"":p),unlink:p=>C(${FS_OP.unlink},p),exists:p=>C(${FS_OP.exists},p)}),enumerable:false});`;
+    }
+  } else {
+    src += `const X=()=>"",Y=()=>{};`;
+  }
+  src += `return[I,S,R,X,Y]})()`;
+  return src;
+}

@@ -1,0 +1,186 @@
+import releaseSyncImport from "@jitl/quickjs-wasmfile-release-sync";
+import {
+  newQuickJSWASMModuleFromVariant,
+  type QuickJSContext,
+  type QuickJSSyncVariant,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten-core";
+import { SandboxError } from "./errors.js";
+
+/**
+ * The variant packages ship CommonJS typings next to an ES module build: depending on the resolver, the default import
+ * is the variant or a namespace holding it as `default`. Accept both.
+ */
+export function unwrapVariant(imported: unknown): QuickJSSyncVariant {
+  const inner = (imported as { default?: unknown }).default;
+  const candidate = typeof inner === "object" && inner !== null && "importFFI" in inner ? inner : imported;
+  return candidate as QuickJSSyncVariant;
+}
+
+const releaseSync: QuickJSSyncVariant = unwrapVariant(releaseSyncImport);
+
+const modules = new Map<QuickJSSyncVariant, Promise<QuickJSWASMModule>>();
+
+/**
+ * The compiled QuickJS module for a variant, compiled once per process and shared by every sandbox. The promise is
+ * cached (no top-level await: the package must load with `require()`); a failed load is retried on the next call.
+ *
+ * @param variant - the QuickJS build, by default the release sync variant
+ */
+export function loadQuickJS(variant: QuickJSSyncVariant = releaseSync): Promise<QuickJSWASMModule> {
+  let pending = modules.get(variant);
+  if (pending === undefined) {
+    pending = newQuickJSWASMModuleFromVariant(variant).then(
+      (module) => {
+        // The first computeMemoryUsage after an out-of-memory error was seen to corrupt the module; doing it once up
+        // front avoids that path.
+        const rt = module.newRuntime();
+        try {
+          rt.computeMemoryUsage().dispose();
+        } finally {
+          rt.dispose();
+        }
+        return module;
+      },
+      (error: unknown) => {
+        modules.delete(variant);
+        throw new SandboxError("INTERNAL", `Could not load the QuickJS WebAssembly module: ${String(error)}`, {
+          cause: error,
+        });
+      },
+    );
+    modules.set(variant, pending);
+  }
+  return pending;
+}
+
+/** Forgets a module (after it may have been corrupted) so the next load compiles a fresh instance. */
+export function forgetQuickJS(variant: QuickJSSyncVariant = releaseSync): void {
+  modules.delete(variant);
+}
+
+/** The default variant. */
+export const defaultVariant: QuickJSSyncVariant = releaseSync;
+
+/** The slice of the low-level QuickJS FFI the hot paths use (pointers are plain numbers). */
+export interface NativeFFI {
+  QTS_NewFloat64(ctx: number, num: number): number;
+  QTS_NewString(ctx: number, str: number): number;
+  QTS_GetString(ctx: number, value: number): number;
+  QTS_FreeCString(ctx: number, str: number): void;
+  QTS_GetFloat64(ctx: number, value: number): number;
+  QTS_FreeValuePointer(ctx: number, value: number): void;
+  QTS_Call(ctx: number, fn: number, thisVal: number, argc: number, argv: number): number;
+  QTS_ResolveException(ctx: number, maybeException: number): number;
+  QTS_ExecutePendingJob(rt: number, maxJobs: number, ctxOut: number): number;
+  QTS_IsJobPending(rt: number): number;
+  QTS_GetUndefined(): number;
+  QTS_Typeof(ctx: number, value: number): number;
+  QTS_GetProp(ctx: number, thisVal: number, prop: number): number;
+  QTS_PromiseState(ctx: number, promise: number): number;
+  QTS_RuntimeComputeMemoryUsage(rt: number, ctx: number): number;
+}
+
+/** The slice of the Emscripten module the hot paths use. */
+export interface NativeModule {
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  HEAPU8: Uint8Array;
+  lengthBytesUTF8(text: string): number;
+  stringToUTF8(text: string, ptr: number, maxBytes: number): void;
+  UTF8ToString(ptr: number): string;
+}
+
+/** Direct access to one context's pointers, for the tool bridge's single dispatcher. */
+export interface Native {
+  ffi: NativeFFI;
+  module: NativeModule;
+  ctx: number;
+  rt: number;
+}
+
+const FFI_NAMES = [
+  "QTS_NewFloat64",
+  "QTS_NewString",
+  "QTS_GetString",
+  "QTS_FreeCString",
+  "QTS_GetFloat64",
+  "QTS_FreeValuePointer",
+  "QTS_Call",
+  "QTS_ResolveException",
+  "QTS_ExecutePendingJob",
+  "QTS_IsJobPending",
+  "QTS_GetUndefined",
+  "QTS_Typeof",
+  "QTS_GetProp",
+  "QTS_PromiseState",
+  "QTS_RuntimeComputeMemoryUsage",
+] as const;
+
+const directCache = new WeakMap<object, NativeFFI>();
+
+// The Emscripten module exports every FFI function directly as `_QTS_*`; calling those skips the per-call argument
+// conversion of the `cwrap` wrappers (all of these take and return plain numbers). Falls back to the wrappers.
+function directFFI(module: NativeModule, wrapped: NativeFFI): NativeFFI {
+  const cached = directCache.get(module);
+  if (cached !== undefined) return cached;
+  const raw = module as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of FFI_NAMES) {
+    const direct = raw[`_${name}`];
+    out[name] = typeof direct === "function" ? direct : wrapped[name].bind(wrapped);
+  }
+  const ffi = out as unknown as NativeFFI;
+  directCache.set(module, ffi);
+  return ffi;
+}
+
+/** Writes a 32-bit value into the WebAssembly heap (little-endian, as wasm is). */
+export function writeU32(module: NativeModule, ptr: number, value: number): void {
+  const heap = module.HEAPU8;
+  heap[ptr] = value & 0xff;
+  heap[ptr + 1] = (value >>> 8) & 0xff;
+  heap[ptr + 2] = (value >>> 16) & 0xff;
+  heap[ptr + 3] = (value >>> 24) & 0xff;
+}
+
+/** Reads a 32-bit value from the WebAssembly heap. */
+export function readU32(module: NativeModule, ptr: number): number {
+  const heap = module.HEAPU8;
+  return (
+    ((heap[ptr] ?? 0) | ((heap[ptr + 1] ?? 0) << 8) | ((heap[ptr + 2] ?? 0) << 16) | ((heap[ptr + 3] ?? 0) << 24)) >>> 0
+  );
+}
+
+interface ContextInternals {
+  ffi?: NativeFFI;
+  module?: NativeModule;
+  ctx?: { value?: number };
+  rt?: { value?: number };
+}
+
+/**
+ * Reaches the low-level FFI behind a context. quickjs-emscripten keeps these members `protected`; the package pins
+ * `^0.32` and checks the shape here so a future change fails loudly instead of corrupting memory.
+ */
+export function nativeOf(context: QuickJSContext): Native {
+  const c = context as unknown as ContextInternals;
+  const ffi = c.ffi;
+  const module = c.module;
+  const ctx = c.ctx?.value;
+  const rt = c.rt?.value;
+  if (
+    ffi === undefined ||
+    module === undefined ||
+    typeof ctx !== "number" ||
+    typeof rt !== "number" ||
+    typeof ffi.QTS_Call !== "function" ||
+    typeof module._malloc !== "function"
+  ) {
+    throw new SandboxError(
+      "INTERNAL",
+      "This version of quickjs-emscripten-core has an unexpected shape; install the version this package declares.",
+    );
+  }
+  return { ffi: directFFI(module, ffi), module, ctx, rt };
+}
