@@ -94,12 +94,10 @@ export abstract class FaultRuntime {
   /** Decides, for one call, whether the fault fires. */
   fires(): boolean {
     this.seen++;
-    const p = this.probability;
-    if (p >= 1 || (p > 0 && this.random() < p)) {
-      this.injected++;
-      return true;
-    }
-    return false;
+    // random() is in [0, 1): probability 1 always fires, 0 never does, with one comparison.
+    if (this.random() >= this.probability) return false;
+    this.injected++;
+    return true;
   }
 
   /** What a call the fault fired on experiences; `next` runs the rest of the chain and the real function. */

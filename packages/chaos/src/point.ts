@@ -13,10 +13,13 @@ type AnyFunction = (...args: unknown[]) => unknown;
 export class Hook {
   readonly faults: readonly FaultRuntime[];
   readonly recorder: Recorder | undefined;
+  /** The only fault, when there is exactly one: the common case gets a path without a loop (V8 inlines it). */
+  private readonly single: FaultRuntime | undefined;
 
   constructor(faults: readonly FaultRuntime[], recorder: Recorder | undefined) {
     this.faults = faults;
     this.recorder = recorder;
+    this.single = faults.length === 1 ? faults[0] : undefined;
   }
 
   invoke(fn: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
@@ -25,10 +28,20 @@ export class Hook {
       recorder.calls++;
       if (--recorder.countdown <= 0) return recorder.observe(this, fn, thisArg, args);
     }
-    return this.run(fn, thisArg, args);
+    const single = this.single;
+    if (single !== undefined) {
+      if (!single.fires()) return fn.apply(thisArg, args);
+      return single.apply(() => fn.apply(thisArg, args));
+    }
+    return this.faults.length === 0 ? fn.apply(thisArg, args) : this.runFrom(0, fn, thisArg, args);
   }
 
   run(fn: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
+    const single = this.single;
+    if (single !== undefined) {
+      if (!single.fires()) return fn.apply(thisArg, args);
+      return single.apply(() => fn.apply(thisArg, args));
+    }
     return this.runFrom(0, fn, thisArg, args);
   }
 
