@@ -350,14 +350,14 @@ export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): 
 
   /** Delivers queued announcements after the state is consistent; listener errors never corrupt state. */
   const announce = (late?: SecurityEvent): void => {
+    if (engine.notices.length === 0 && late === undefined) return;
     const notices: Notice[] = engine.notices.splice(0);
-    if (notices.length === 0 && late === undefined) return;
     const failures: CorrelatorError[] = [];
     if (late !== undefined) for (const l of [...listeners.event_late]) call(l, [late], failures, "event_late");
     for (const notice of notices) {
       const list = notice.name === "threat_detected" ? listeners.threat_detected : listeners.threat_updated;
       if (list.length === 0) continue;
-      const threat = publicThreat(notice.record);
+      const threat = publicThreat(notice.record, limits.maxTimelineEntries);
       const args: unknown[] =
         notice.name === "threat_detected"
           ? [threat]
@@ -377,7 +377,9 @@ export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): 
     throw failures[0];
   };
 
-  const accept = (input: SecurityEventInput): { outcome: AddEventOutcome; event: SecurityEvent } => {
+  /** Validates and takes one event; the event actually recorded (timestamp filled in) is left in `lastEvent`. */
+  let lastEvent: SecurityEvent | undefined;
+  const accept = (input: SecurityEventInput): AddEventOutcome => {
     const problem = checkEvent(input, false);
     if (problem !== undefined) {
       rejected++;
@@ -385,14 +387,16 @@ export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): 
     }
     const event: SecurityEvent =
       input.timestamp === undefined ? { ...input, timestamp: clock.now() } : (input as SecurityEvent);
-    return { outcome: engine.accept(event), event };
+    lastEvent = event;
+    return engine.accept(event);
   };
 
   const correlator: SecurityEventCorrelator = {
     addEvent(input) {
       assertAlive();
-      const { outcome, event } = accept(input);
-      announce(outcome === "late" ? event : undefined);
+      const outcome = accept(input);
+      if (outcome === "late") announce(lastEvent);
+      else if (engine.notices.length > 0) announce();
       return outcome;
     },
     addEvents(events) {
@@ -402,16 +406,16 @@ export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): 
       const late: SecurityEvent[] = [];
       try {
         for (const input of events) {
-          let result: { outcome: AddEventOutcome; event: SecurityEvent };
+          let outcome: AddEventOutcome;
           try {
-            result = accept(input);
+            outcome = accept(input);
           } catch (error) {
             throw new CorrelatorError("INVALID_EVENT", `Event #${position}: ${(error as Error).message}`, {
               cause: error,
             });
           }
-          if (result.outcome === "accepted") accepted++;
-          else if (listeners.event_late.length > 0) late.push(result.event);
+          if (outcome === "accepted") accepted++;
+          else if (listeners.event_late.length > 0) late.push(lastEvent as SecurityEvent);
           position++;
         }
       } finally {
@@ -441,7 +445,7 @@ export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): 
     getThreat(id) {
       assertAlive();
       const record = engine.threats.get(id);
-      return record === undefined ? undefined : publicThreat(record);
+      return record === undefined ? undefined : publicThreat(record, limits.maxTimelineEntries);
     },
     getThreats(query = {}) {
       assertAlive();
@@ -457,7 +461,7 @@ export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): 
             (query.patternId === undefined || r.pattern.id === query.patternId) &&
             (query.groupKey === undefined || r.groupKey === query.groupKey),
         )
-        .map(publicThreat);
+        .map((r) => publicThreat(r, limits.maxTimelineEntries));
     },
     updateThreatStatus(id, status, note) {
       assertAlive();
@@ -477,17 +481,14 @@ export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): 
       const now = clock.now();
       record.status = status;
       record.updatedAt = now;
-      record.timeline.push({
+      record.marks.push({
         timestamp: now,
         kind: "status",
         description: `status ${previousStatus} → ${status}${note === undefined ? "" : `: ${note}`}`,
         status,
       });
-      if (record.timeline.length > limits.maxTimelineEntries) {
-        const i = record.timeline.findIndex((e) => e.kind === "event");
-        record.timeline.splice(i === -1 ? 0 : i, 1);
-      }
-      const copy = publicThreat(record);
+      if (record.marks.length > limits.maxTimelineEntries) record.marks.splice(1, 1);
+      const copy = publicThreat(record, limits.maxTimelineEntries);
       engine.notices.push({ name: "threat_updated", record, reason: "status", previousStatus });
       announce();
       return copy;

@@ -15,6 +15,7 @@ import {
 import {
   absorbMatch,
   isActive,
+  listIocs,
   type MatchReport,
   newThreatRecord,
   type ThreatRecord,
@@ -97,6 +98,7 @@ export class Engine implements MatchSink {
       let table = this.tables.get(c.tableName);
       if (table === undefined) {
         table = new KeyTable(c.tableName, limits.maxTrackedKeys);
+        table.horizonMs = 0;
         this.tables.set(c.tableName, table);
       }
       table.horizonMs = Math.max(table.horizonMs, c.spec.windowMs, c.spec.suppressMs);
@@ -301,10 +303,11 @@ export class Engine implements MatchSink {
       matchCount: r.matchCount,
       severityTotal: r.severityTotal,
       severityCount: r.severityCount,
+      labels: [...r.labels],
       users: [...r.users],
       services: [...r.services],
-      iocs: [...r.iocs.values()].map((i) => ({ ...i })),
-      timeline: r.timeline.map((e) => ({ ...e })),
+      iocs: listIocs(r),
+      marks: r.marks.map((e) => ({ ...e })),
       firstSeen: r.firstSeen,
       lastSeen: r.lastSeen,
       detectedAt: r.detectedAt,
@@ -364,14 +367,25 @@ export class Engine implements MatchSink {
         matchCount: t.matchCount,
         severityTotal: t.severityTotal,
         severityCount: t.severityCount,
+        labels: [...t.labels],
         users: new Set(t.users),
         services: new Set(t.services),
-        iocs: new Map(t.iocs.map((i) => [`${i.type}\u001f${i.value}`, { ...i }])),
-        timeline: t.timeline.map((e) => ({ ...e })),
+        marks: t.marks.map((e) => ({ ...e })),
         firstSeen: t.firstSeen,
         lastSeen: t.lastSeen,
         updatedAt: t.updatedAt,
       });
+      if (record.labels.length !== record.events.length)
+        throw new Error(`threat ${t.id} has ${t.labels.length} labels for ${t.events.length} events`);
+      for (const ioc of t.iocs) {
+        let byValue = record.iocs.get(ioc.type);
+        if (byValue === undefined) {
+          byValue = new Map();
+          record.iocs.set(ioc.type, byValue);
+        }
+        if (!byValue.has(ioc.value)) record.iocCount++;
+        byValue.set(ioc.value, { ...ioc });
+      }
       records.set(t.id, record);
       this.threats.add(record);
     }
@@ -488,10 +502,11 @@ export interface SnapshotThreat {
   matchCount: number;
   severityTotal: number;
   severityCount: number;
+  labels: (string | null)[];
   users: string[];
   services: string[];
   iocs: { type: string; value: string; count: number; firstSeen: number; lastSeen: number }[];
-  timeline: ThreatTimelineEntry[];
+  marks: ThreatTimelineEntry[];
   firstSeen: number;
   lastSeen: number;
   detectedAt: number;

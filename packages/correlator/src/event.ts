@@ -104,9 +104,7 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
 }
 
-function optionalId(event: Record<string, unknown>, name: string): string | undefined {
-  const value = event[name];
-  if (value === undefined) return undefined;
+function checkId(name: string, value: unknown): string | undefined {
   if (typeof value !== "string") return `"${name}" must be a string when present (got ${describe(value)})`;
   if (value.length > MAX_ID) return `"${name}" is ${value.length} characters long; at most ${MAX_ID} are allowed`;
   return undefined;
@@ -138,8 +136,15 @@ export function checkEvent(value: unknown, requireTimestamp: boolean): string | 
   } else if (typeof timestamp !== "number" || !Number.isFinite(timestamp) || timestamp < 0) {
     return `"timestamp" must be a finite number of milliseconds since the epoch, ≥ 0 (got ${describe(timestamp)})`;
   }
-  const problem = optionalId(event, "userId") ?? optionalId(event, "ipAddress") ?? optionalId(event, "sessionId");
-  if (problem !== undefined) return problem;
+  // Explicit property reads keep this monomorphic and fast: it runs for every event.
+  const userId = event.userId;
+  if (userId !== undefined && (typeof userId !== "string" || userId.length > MAX_ID)) return checkId("userId", userId);
+  const ipAddress = event.ipAddress;
+  if (ipAddress !== undefined && (typeof ipAddress !== "string" || ipAddress.length > MAX_ID))
+    return checkId("ipAddress", ipAddress);
+  const sessionId = event.sessionId;
+  if (sessionId !== undefined && (typeof sessionId !== "string" || sessionId.length > MAX_ID))
+    return checkId("sessionId", sessionId);
   const data = event.data;
   if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data)))
     return `"data" must be a plain object when present (got ${describe(data)})`;

@@ -34,6 +34,8 @@ export type {
 } from "./patterns.js";
 export { createDefaultPatterns } from "./patterns.js";
 export { groupKeyOf, shardForKey } from "./sharding.js";
+export type { SigmaLoadOptions } from "./sigma.js";
+export { loadSigmaRules } from "./sigma.js";
 export type { CorrelatorSnapshot } from "./snapshot.js";
 export type {
   ConfidenceFactors,

@@ -23,8 +23,8 @@ export class KeyTable {
   readonly name: string;
   /** The most keys held at once. */
   readonly maxKeys: number;
-  /** Keys idle for longer than this (event time) hold no live state and may be dropped. */
-  horizonMs = 0;
+  /** Keys idle for longer than this (event time) hold no live state and may be dropped. Never, unless set. */
+  horizonMs: number = Number.POSITIVE_INFINITY;
   /** Keys evicted while still possibly holding live state (the cardinality defence at work). */
   evictions = 0;
   /** Keys dropped because they were idle past the horizon. */
@@ -39,6 +39,9 @@ export class KeyTable {
   private freeSlots: number[] = [];
   private used = 0;
   private readonly owners: SlotOwner[] = [];
+  // Several patterns of one table usually touch the same key for the same event: remember the last lookup.
+  private lastKey: string | undefined;
+  private lastSlot = NONE;
 
   /**
    * @param name - the group-by this table serves
@@ -74,6 +77,7 @@ export class KeyTable {
    * @returns the slot or -1
    */
   find(key: string): number {
+    if (key === this.lastKey) return this.lastSlot;
     const slot = this.slots.get(key);
     return slot === undefined ? NONE : slot;
   }
@@ -87,6 +91,10 @@ export class KeyTable {
    * @returns the slot
    */
   touch(key: string, time: number): number {
+    if (key === this.lastKey) {
+      this.refresh(this.lastSlot, time);
+      return this.lastSlot;
+    }
     let slot = this.slots.get(key);
     if (slot === undefined) {
       slot = this.insert(key, time);
@@ -96,7 +104,23 @@ export class KeyTable {
     }
     // Out-of-order processing never happens (the correlator releases events in event-time order), but keep the max.
     if (time > (this.lastSeen[slot] as number)) this.lastSeen[slot] = time;
+    this.lastKey = key;
+    this.lastSlot = slot;
     return slot;
+  }
+
+  /**
+   * Marks a used slot as the most recently used at event time `time` (like {@link KeyTable.touch}, without the lookup).
+   *
+   * @param slot - a used slot
+   * @param time - the event time
+   */
+  refresh(slot: number, time: number): void {
+    if (slot !== this.head) {
+      this.unlink(slot);
+      this.pushHead(slot);
+    }
+    if (time > (this.lastSeen[slot] as number)) this.lastSeen[slot] = time;
   }
 
   /**
@@ -110,6 +134,7 @@ export class KeyTable {
     if (key === undefined) return;
     for (const owner of this.owners) owner.clearSlot(slot);
     this.slots.delete(key);
+    if (this.lastKey === key) this.lastKey = undefined;
     this.keys[slot] = undefined;
     this.unlink(slot);
     this.freeSlots.push(slot);

@@ -492,7 +492,7 @@ export class SequenceRuntime extends PatternRuntime {
       if (partial === undefined) return false;
     }
     state.waiting[i] = undefined;
-    this.table.touch(key, t);
+    this.table.refresh(slot, t);
     if (t - partial.start > this.spec.windowMs || t - partial.last > (this.gaps[i] as number)) {
       this.discarded++;
       this.collapse(slot, state);

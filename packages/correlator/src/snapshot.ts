@@ -76,12 +76,13 @@ const stateSchema = z.strictObject({
       matchCount: z.number().int().min(1),
       severityTotal: finite,
       severityCount: index,
+      labels: z.array(z.string().nullable()),
       users: z.array(z.string()),
       services: z.array(z.string()),
       iocs: z.array(
         z.strictObject({ type: z.string(), value: z.string(), count: index, firstSeen: finite, lastSeen: finite }),
       ),
-      timeline: z.array(
+      marks: z.array(
         z.strictObject({
           timestamp: finite,
           kind: z.enum(["event", "detected", "updated", "status"]),

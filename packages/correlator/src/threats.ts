@@ -169,10 +169,15 @@ export interface ThreatRecord {
   matchCount: number;
   severityTotal: number;
   severityCount: number;
+  /** Per evidence event: the sequence step it fulfilled or the distinct value it added (else null). */
+  labels: (string | null)[];
   users: Set<string>;
   services: Set<string>;
-  iocs: Map<string, IndicatorOfCompromise>;
-  timeline: ThreatTimelineEntry[];
+  /** IoCs by type, then value. */
+  iocs: Map<string, Map<string, IndicatorOfCompromise>>;
+  iocCount: number;
+  /** Detection, update and status entries; evidence entries are made from `events` when a copy is taken. */
+  marks: ThreatTimelineEntry[];
   firstSeen: number;
   lastSeen: number;
   detectedAt: number;
@@ -220,12 +225,19 @@ export function scoreConfidence(
   return { confidence: round3(Math.min(0.99, Math.max(0.01, raw))), factors };
 }
 
+const MAX_IOCS = 1_000;
+
 function addIoc(record: ThreatRecord, type: string, value: string, time: number): void {
-  const id = `${type}\u001f${value}`;
-  const existing = record.iocs.get(id);
+  let byValue = record.iocs.get(type);
+  if (byValue === undefined) {
+    byValue = new Map();
+    record.iocs.set(type, byValue);
+  }
+  const existing = byValue.get(value);
   if (existing === undefined) {
-    if (record.iocs.size >= 1_000) return;
-    record.iocs.set(id, { type, value, count: 1, firstSeen: time, lastSeen: time });
+    if (record.iocCount >= MAX_IOCS) return;
+    record.iocCount++;
+    byValue.set(value, { type, value, count: 1, firstSeen: time, lastSeen: time });
     return;
   }
   existing.count++;
@@ -250,10 +262,12 @@ export function absorbMatch(
   const { pattern } = record;
   record.matchCount++;
   record.eventCount += match.eventCount;
+  const labels = match.steps ?? match.values;
   for (let i = 0; i < match.events.length; i++) {
     const event = match.events[i] as SecurityEvent;
     const t = event.timestamp;
     record.events.push(event);
+    record.labels.push(labels?.[i] ?? null);
     record.severityTotal += SEVERITY_WEIGHT[event.severity];
     record.severityCount++;
     if (SEVERITY_RANK[event.severity] > SEVERITY_RANK[record.severity]) record.severity = event.severity;
@@ -273,55 +287,63 @@ export function absorbMatch(
     }
     if (t < record.firstSeen) record.firstSeen = t;
     if (t > record.lastSeen) record.lastSeen = t;
-    const step = match.steps?.[i];
-    const what = `${event.type} from ${event.source}`;
-    const entry: ThreatTimelineEntry = {
-      timestamp: t,
-      kind: "event",
-      description:
-        step !== undefined
-          ? `step "${step}": ${what}`
-          : value !== undefined
-            ? `${what} (${pattern.distinctField} ${JSON.stringify(value)})`
-            : what,
-      eventType: event.type,
-    };
-    if (step !== undefined) entry.step = step;
-    record.timeline.push(entry);
   }
   const excess = record.events.length - limits.maxEvidence;
-  if (excess > 0) record.events.splice(0, excess);
+  if (excess > 0) {
+    record.events.splice(0, excess);
+    record.labels.splice(0, excess);
+  }
   const firstMatch = record.matchCount === 1;
-  record.timeline.push({
+  record.marks.push({
     timestamp: match.end,
     kind: firstMatch ? "detected" : "updated",
     description: firstMatch
       ? `${pattern.name} detected for ${pattern.groupBy.join("+") || "all events"} "${record.groupKey}": ${describeMatch(match)}`
       : `${pattern.name} matched again: ${describeMatch(match)} (match ${record.matchCount})`,
   });
-  trimTimeline(record, limits.maxTimeline);
+  if (record.marks.length > limits.maxTimeline) record.marks.splice(1, record.marks.length - limits.maxTimeline);
   record.updatedAt = match.end;
   const { confidence, factors } = scoreConfidence(record, match, pattern.windowMs);
   record.confidence = confidence;
   record.factors = factors;
 }
 
-function describeMatch(match: MatchReport): string {
-  const seconds = Math.round((match.end - match.start) / 100) / 10;
-  return `${match.matched} of ${match.required} required within ${seconds} s`;
-}
-
 /**
- * Keeps a timeline under its cap by dropping the oldest evidence entries first.
+ * The timeline of a threat: one entry per evidence event plus detection, update and status entries, in time order
+ * (evidence first at equal times), at most `max` entries (the oldest evidence entries are dropped first).
  *
  * @param record - the threat
  * @param max - the cap
+ * @returns fresh entries
  */
-export function trimTimeline(record: ThreatRecord, max: number): void {
-  while (record.timeline.length > max) {
-    const index = record.timeline.findIndex((e) => e.kind === "event");
-    record.timeline.splice(index === -1 ? 0 : index, 1);
-  }
+export function buildTimeline(record: ThreatRecord, max: number): ThreatTimelineEntry[] {
+  const { pattern } = record;
+  const evidence: ThreatTimelineEntry[] = record.events.map((event, i) => {
+    const label = record.labels[i] ?? null;
+    const what = `${event.type} from ${event.source}`;
+    const entry: ThreatTimelineEntry = {
+      timestamp: event.timestamp,
+      kind: "event",
+      description:
+        label === null
+          ? what
+          : pattern.distinctField === undefined
+            ? `step "${label}": ${what}`
+            : `${what} (${pattern.distinctField} ${JSON.stringify(label)})`,
+      eventType: event.type,
+    };
+    if (label !== null && pattern.distinctField === undefined) entry.step = label;
+    return entry;
+  });
+  const keep = Math.max(0, max - record.marks.length);
+  const entries = [...evidence.slice(Math.max(0, evidence.length - keep)), ...record.marks.map((m) => ({ ...m }))];
+  // Stable sort: evidence entries come before marks of the same time, marks keep their order.
+  return entries.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+function describeMatch(match: MatchReport): string {
+  const seconds = Math.round((match.end - match.start) / 100) / 10;
+  return `${match.matched} of ${match.required} required within ${seconds} s`;
 }
 
 /**
@@ -347,10 +369,12 @@ export function newThreatRecord(id: string, pattern: ThreatPatternInfo, groupKey
     matchCount: 0,
     severityTotal: 0,
     severityCount: 0,
+    labels: [],
     users: new Set(),
     services: new Set(),
     iocs: new Map(),
-    timeline: [],
+    iocCount: 0,
+    marks: [],
     firstSeen: time,
     lastSeen: time,
     detectedAt: time,
@@ -363,9 +387,10 @@ export function newThreatRecord(id: string, pattern: ThreatPatternInfo, groupKey
  * A detached, plain copy of a threat for listeners and getters (changing it changes nothing inside).
  *
  * @param record - the threat
+ * @param maxTimeline - the most timeline entries
  * @returns the public view
  */
-export function publicThreat(record: ThreatRecord): CorrelatedThreat {
+export function publicThreat(record: ThreatRecord, maxTimeline: number): CorrelatedThreat {
   const { pattern } = record;
   return {
     id: record.id,
@@ -383,8 +408,8 @@ export function publicThreat(record: ThreatRecord): CorrelatedThreat {
     matchCount: record.matchCount,
     affectedUsers: [...record.users],
     affectedServices: [...record.services],
-    timeline: record.timeline.map((e) => ({ ...e })),
-    ioCs: [...record.iocs.values()].map((i) => ({ ...i })),
+    timeline: buildTimeline(record, maxTimeline),
+    ioCs: listIocs(record),
     recommendedActions: [...pattern.recommendedActions],
     status: record.status,
     firstSeen: record.firstSeen,
@@ -392,6 +417,18 @@ export function publicThreat(record: ThreatRecord): CorrelatedThreat {
     detectedAt: record.detectedAt,
     updatedAt: record.updatedAt,
   };
+}
+
+/**
+ * A threat's IoCs as fresh objects, by type then first appearance.
+ *
+ * @param record - the threat
+ * @returns the IoCs
+ */
+export function listIocs(record: ThreatRecord): IndicatorOfCompromise[] {
+  const out: IndicatorOfCompromise[] = [];
+  for (const byValue of record.iocs.values()) for (const ioc of byValue.values()) out.push({ ...ioc });
+  return out;
 }
 
 /**
