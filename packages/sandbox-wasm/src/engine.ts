@@ -265,6 +265,7 @@ class Run {
   }
 
   private loadModule(name: string): string {
+    if (name === MAIN_FILE && this.mainIsModule) return this.mainSource;
     if (name.startsWith(SERVERS_PREFIX)) {
       const server = name.slice(SERVERS_PREFIX.length).replace(/\.(?:ts|js)$/, "");
       const names = this.tools.filter((t) => t.server === server).map((t) => t.name);
@@ -351,7 +352,7 @@ class Run {
         return undefined;
       }
       // Load the program through the module loader so a default export can be awaited as the output.
-      this.skills.set(MAIN_FILE, prepared.code);
+      this.mainSource = prepared.code;
       this.mainIsModule = true;
       result = ctx.evalCode(`import(${JSON.stringify(`./${MAIN_FILE}`)}).then((m) => m.default)`, "athena:entry.js", {
         type: "global",
@@ -363,7 +364,14 @@ class Run {
     if (result.error) {
       const error = this.readError(ctx, result.error);
       result.error.dispose();
-      if (error.name === "SyntaxError" && !prepared.stripped && !prepared.isModule) return "retry";
+      if (
+        error.name === "SyntaxError" &&
+        !prepared.stripped &&
+        !prepared.isModule &&
+        this.options.language === "auto"
+      ) {
+        return "retry";
+      }
       this.errors.push(this.classify(error, error.name === "SyntaxError" ? "syntax" : undefined));
       return undefined;
     }
@@ -372,6 +380,7 @@ class Run {
   }
 
   private mainIsModule = false;
+  private mainSource = "";
 
   /** Runs jobs, serves tool calls and waits for the program's promise to settle. */
   private async drive(ctx: QuickJSContext, main: QuickJSHandle, workspace: Workspace | undefined): Promise<RawResult> {

@@ -57,7 +57,7 @@ export function stripTypes(source: string): PreparedSource | StripError {
   } catch (error) {
     const e = error as { message?: unknown; loc?: { line?: unknown; column?: unknown } };
     const line = typeof e.loc?.line === "number" ? e.loc.line : 1;
-    const column = typeof e.loc?.column === "number" ? e.loc.column + 1 : 1;
+    const column = typeof e.loc?.column === "number" ? Math.max(1, e.loc.column) : 1;
     const message = String(e.message ?? error).replace(/\s*\(\d+:\d+\)\s*$/, "");
     result = { message, line, column };
   }
