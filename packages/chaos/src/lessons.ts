@@ -54,9 +54,12 @@ function compareLatency(label: string, input: LessonInput, key: "latencyP95" | "
   const a = after[key];
   if (a !== null) {
     const recovered = Math.abs(a - b) <= Math.max(1, b * 0.25);
+    const stillOff = rose ? a > b : a < b;
     sentence += recovered
       ? `, and was back to ${formatDuration(a)} after rollback`
-      : `, and was still ${formatDuration(a)} after rollback`;
+      : stillOff
+        ? `, and was still ${formatDuration(a)} after rollback`
+        : `, and ${formatDuration(a)} after rollback`;
   }
   return `${sentence}.`;
 }
@@ -193,7 +196,9 @@ export function deriveLessons(input: LessonInput): string[] {
   if (failed.length === 0 && succeeded.length > 0) {
     const total = succeeded.reduce((sum, r) => sum + r.durationMs, 0);
     lines.push(
-      `All ${succeeded.length} rollback${succeeded.length === 1 ? "" : "s"} succeeded in ${formatDuration(total)}.`,
+      succeeded.length === 1
+        ? `The rollback "${succeeded[0]?.name}" succeeded in ${formatDuration(total)}.`
+        : `All ${succeeded.length} rollbacks succeeded in ${formatDuration(total)}.`,
     );
   }
   return lines;

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { runBreakerExperiment } from "../src/experiment.js";
+
+describe("chaos-breaker example", () => {
+  it("the breaker opens, and the error rate recovers after rollback", async () => {
+    const { result, serviceRequests, storefrontCalls } = await runBreakerExperiment({ failuresToOpen: 5 });
+    expect(result.status).toBe("completed");
+    expect(result.success).toBe(true);
+    expect(result.hypotheses.during[0]).toMatchObject({ name: "the breaker opens", passed: true });
+    expect(result.hypotheses.after[0]).toMatchObject({ passed: true });
+    expect(result.metrics.during.errorRate).toBe(1);
+    expect(result.rollbacks).toEqual([expect.objectContaining({ status: "succeeded" })]);
+    // The breaker really shielded the service: far fewer requests reached it than the storefront made.
+    expect(serviceRequests).toBeLessThan(storefrontCalls);
+    expect(result.lessonsLearned.join("\n")).toMatch(/The storefront breaker opened after 5 failures/);
+  }, 30_000);
+});
