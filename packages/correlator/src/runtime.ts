@@ -412,10 +412,10 @@ class SequenceState {
 }
 
 /**
- * Ordered sequences. Per key, at most one partial match waits at each step: a later partial at the same step
- * dominates an earlier one (it started later and its last event is later, so every completion of the earlier one is a
- * completion of the later one within the span and gaps), which bounds partial matches by the number of steps without
- * losing a detection. A completed match consumes the key's partial matches (one burst, one match).
+ * Ordered sequences. Per key, at most one partial match waits at each step: the newest one. It dominates any older
+ * partial at the same step (it started no earlier and its last event is later, so every completion of the older one
+ * is also a completion of the newer one within the span and the gaps), which bounds partial matches by the number of
+ * steps without losing a detection. A completed match consumes the key's partial matches (one burst, one match).
  */
 export class SequenceRuntime extends PatternRuntime {
   private readonly gaps: number[];
@@ -471,7 +471,11 @@ export class SequenceRuntime extends PatternRuntime {
     return false;
   }
 
-  /** Step i > 0: advance the partial waiting for it. Returns true when the sequence completed. */
+  /**
+   * Step i > 0: extend the partial waiting for it. The partial also stays where it is (a later event of the same step
+   * may extend it with a more recent last event), and the extension replaces the partial waiting at i + 1, which it
+   * dominates. Returns true when the sequence completed.
+   */
   private advance(event: SecurityEvent, key: string, i: number, t: number): boolean {
     const slot = this.table.find(key);
     if (slot < 0) return false;
@@ -491,21 +495,22 @@ export class SequenceRuntime extends PatternRuntime {
       partial = state.waiting[i];
       if (partial === undefined) return false;
     }
-    state.waiting[i] = undefined;
     this.table.refresh(slot, t);
-    if (t - partial.start > this.spec.windowMs || t - partial.last > (this.gaps[i] as number)) {
+    if (t - partial.start > this.spec.windowMs) {
+      // Past the span: this partial can never complete (time only moves forward).
+      state.waiting[i] = undefined;
       this.discarded++;
       this.collapse(slot, state);
       return false;
     }
-    partial.events.push(event);
-    partial.last = t;
+    if (t - partial.last > (this.gaps[i] as number)) return false;
+    const extended = new Partial(partial.start, t, [...partial.events, event]);
     if (i === this.spec.inputs.length - 1) {
       this.cells[slot] = undefined;
-      this.complete(slot, key, partial);
+      this.complete(slot, key, extended);
       return true;
     }
-    state.waiting[i + 1] = partial;
+    state.waiting[i + 1] = extended;
     this.capPartials(state);
     return false;
   }
