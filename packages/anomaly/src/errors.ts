@@ -1,5 +1,21 @@
-/** Why an operation of @athena/anomaly failed; stable strings to branch on. */
-export type AnomalyErrorCode = "INVALID_OPTIONS" | "INVALID_REQUEST";
+/**
+ * Why an operation of @athena/anomaly failed; stable strings to branch on.
+ *
+ * - `INVALID_OPTIONS`: a factory was given options it cannot use (the message names the option).
+ * - `INVALID_REQUEST`: `analyzeRequest`/`update`/`getProfile` got an empty user id, a non-finite timestamp, a
+ *   negative request size, a timestamp too far in the future, …; nothing was recorded.
+ * - `DISPOSED`: the detector or store was used after `dispose()`.
+ * - `STORE_CONFLICT`: the Redis store lost its compare-and-set race `maxRetries` times in a row; nothing was written.
+ * - `STORE_FAILED`: the store's client failed (network, Redis error); `cause` has the client's error.
+ * - `STORE_CORRUPT`: a stored profile has the wrong size or layout version; it was left untouched.
+ */
+export type AnomalyErrorCode =
+  | "INVALID_OPTIONS"
+  | "INVALID_REQUEST"
+  | "DISPOSED"
+  | "STORE_CONFLICT"
+  | "STORE_FAILED"
+  | "STORE_CORRUPT";
 
 const brand = Symbol.for("@athena/anomaly/error");
 
@@ -9,10 +25,13 @@ const brand = Symbol.for("@athena/anomaly/error");
  *
  * @example
  * ```ts
+ * import { createAnomalyDetector, isAnomalyError } from "@athena/anomaly";
+ *
+ * const detector = createAnomalyDetector();
  * try {
- *   doSomething();
+ *   detector.analyzeRequest("", { timestamp: Date.now() });
  * } catch (error) {
- *   if (isAnomalyError(error) && error.code === "INVALID_OPTIONS") console.error(error.message);
+ *   if (isAnomalyError(error) && error.code === "INVALID_REQUEST") console.error(error.message);
  * }
  * ```
  */
