@@ -1,5 +1,4 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from "quickjs-emscripten-core";
-import { isSandboxError } from "./errors.js";
 import { JsonDepthError, parseGuestJson, toJson, utf8Bytes } from "./json.js";
 import type { ResolvedOptions } from "./options.js";
 import { buildPrelude, FS_OP, HOOK } from "./prelude.js";
@@ -633,8 +632,8 @@ class Run {
     run().then(
       (value) => this.toolDone(n, value),
       (error: unknown) => {
-        if (isSandboxError(error) && error.code === "WORKSPACE_PATH") {
-          this.violation("SANDBOX_VIOLATION", "medium", "workspace_path", error.message);
+        if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "WORKSPACE_PATH") {
+          this.violation("SANDBOX_VIOLATION", "medium", "workspace_path", describeHostError(error));
         }
         this.toolFailed(n, error);
       },

@@ -2,6 +2,8 @@ export { INSTRUCTION_GRANULARITY } from "./engine.js";
 export type { SandboxErrorCode } from "./errors.js";
 export { isSandboxError, SandboxError } from "./errors.js";
 export type { ExecuteOptions, Session, WasmSandboxOptions } from "./options.js";
+export type { SandboxPool, SandboxPoolOptions } from "./pool.js";
+export { createSandboxPool } from "./pool.js";
 export type { SessionOptions, WasmSandbox } from "./sandbox.js";
 export { createWasmSandbox } from "./sandbox.js";
 export type {
