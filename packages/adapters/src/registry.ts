@@ -14,6 +14,7 @@ import {
 } from "./disclosure.js";
 import { isToolError, ToolError, type ToolErrorCode } from "./errors.js";
 import { isIdentifier } from "./identifiers.js";
+import { jsonByteLength } from "./json-size.js";
 import { compilePolicy, type DenyReason, type PolicyDecision } from "./policy.js";
 import type {
   Clock,
@@ -254,7 +255,6 @@ const adapterShape = z.object({
 });
 
 const source = "@athena/adapters";
-const highResolutionClock: Clock = { now: () => performance.timeOrigin + performance.now() };
 
 interface Entry extends DisclosureEntry {
   decision: PolicyDecision;
@@ -266,14 +266,7 @@ const severities: Record<DenyReason, SecuritySeverity> = {
   not_allowed: "low",
 };
 
-function argumentBytes(args: unknown): number {
-  try {
-    const json = JSON.stringify(args);
-    return json === undefined ? 0 : Buffer.byteLength(json, "utf8");
-  } catch {
-    return -1;
-  }
-}
+const argumentBytes = jsonByteLength;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
@@ -329,7 +322,8 @@ export function createToolRegistry(options: ToolRegistryOptions = {}): ToolRegis
   }
   const settings = parsed.data;
   const { privacy, outputFilter, onCall, onSecurityEvent } = settings;
-  const clock = settings.clock ?? highResolutionClock;
+  const origin = performance.timeOrigin;
+  const clock: Clock = settings.clock ?? { now: () => origin + performance.now() };
   const maxCalls = settings.policy.maxCallsPerExecution;
   const maxCost = settings.policy.maxCostPerExecution ?? Number.POSITIVE_INFINITY;
   let policy: ReturnType<typeof compilePolicy>;

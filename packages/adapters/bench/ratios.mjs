@@ -1,0 +1,47 @@
+// Reads the JSON vitest bench wrote and prints each benchmark's median next to its group's baseline. Medians, not
+// means: on two shared cores a few descheduled samples (up to 100 ms) dominate a mean.
+import { readFileSync } from "node:fs";
+
+const file = process.argv[2] ?? new URL("./results.json", import.meta.url).pathname;
+const results = JSON.parse(readFileSync(file, "utf8"));
+const rows = [];
+for (const suite of results.files ?? []) {
+  for (const group of suite.groups ?? []) {
+    const benches = group.benchmarks ?? [];
+    const baseline = benches.find((b) => b.name.startsWith("baseline"));
+    if (baseline === undefined) continue;
+    for (const b of benches) {
+      if (b === baseline) continue;
+      const extraUs = (b.median - baseline.median) * 1000;
+      rows.push({
+        group: group.fullName,
+        bench: b.name,
+        medianUs: b.median * 1000,
+        baselineUs: baseline.median * 1000,
+        extraUs,
+      });
+    }
+  }
+}
+const round = rows.find((r) => r.group.includes("mcp round trip"));
+const alone = rows.find((r) => r.group.includes("registry alone"));
+const adapter = rows.find((r) => r.group.includes("mcpAdapter alone"));
+for (const r of rows) {
+  console.log(
+    `${r.group} :: ${r.bench}: ${r.medianUs.toFixed(2)} µs vs baseline ${r.baselineUs.toFixed(2)} µs (+${r.extraUs.toFixed(2)} µs, ×${(r.medianUs / r.baselineUs).toFixed(3)})`,
+  );
+}
+if (round && alone && adapter) {
+  const share = (us) => `${((100 * us) / round.baselineUs).toFixed(1)} %`;
+  console.log(`in-memory MCP round trip (median): ${round.baselineUs.toFixed(2)} µs`);
+  console.log(
+    `registry overhead (policy, budget, validation, audit): +${alone.extraUs.toFixed(2)} µs = ${share(alone.extraUs)}`,
+  );
+  console.log(`mcpAdapter mapping: +${adapter.extraUs.toFixed(2)} µs = ${share(adapter.extraUs)}`);
+  console.log(
+    `total added to an MCP call: +${(alone.extraUs + adapter.extraUs).toFixed(2)} µs = ${share(alone.extraUs + adapter.extraUs)} (target ≤ 5 %)`,
+  );
+  console.log(
+    `end to end (difference of the two round trips, noisy): ${round.extraUs.toFixed(2)} µs = ${share(round.extraUs)}`,
+  );
+}
