@@ -110,7 +110,7 @@ describe("distinct-value patterns", () => {
     expect(h.detected).toHaveLength(0);
     h.correlator.addEvent(ev("F", 1_300, { ipAddress: "x", userId: "u3" }));
     expect(h.detected).toHaveLength(1);
-    expect(h.detected[0]?.affectedUsers.sort()).toEqual(["u1", "u2", "u3"]);
+    expect([...(h.detected[0]?.affectedUsers ?? [])].sort()).toEqual(["u1", "u2", "u3"]);
     expect(h.detected[0]?.events.map((e) => e.timestamp - T0)).toEqual([900, 1_200, 1_300]);
   });
 
