@@ -45,32 +45,25 @@ async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; ok: boole
   }
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 describe("LATENCY_INJECTION", () => {
   it("adds a fixed delay to every call and nothing once disarmed", async () => {
     const get = setup();
-    const baseline: number[] = [];
-    for (let i = 0; i < 5; i++) baseline.push((await timed(() => get("/user/1"))).ms);
     const fault = engine.inject({
       target: "users-api",
       failureType: "LATENCY_INJECTION",
       parameters: { latencyMs: 40 },
     });
-    const delayed: number[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await timed(() => get("/user/1"));
       expect(r.ok).toBe(true);
-      delayed.push(r.ms);
+      // Timers never fire early by more than their 1 ms granularity; upper bounds depend on the machine's load.
+      expect(r.ms).toBeGreaterThanOrEqual(39);
     }
-    fault.disarm();
-    // Timers never fire early by more than their 1 ms granularity; only lower bounds are asserted.
-    for (const ms of delayed) expect(ms).toBeGreaterThanOrEqual(39);
-    expect(median(delayed)).toBeGreaterThan(median(baseline) + 30);
     expect(fault.injected).toBe(5);
-    const after = await timed(() => get("/user/1"));
-    expect(after.ok).toBe(true);
-    expect(after.ms).toBeLessThan(39 + median(baseline) + 1000);
+    fault.disarm();
+    await expect(get("/user/1")).resolves.toMatchObject({ id: "1" });
+    expect(fault.injected).toBe(5);
+    expect(fault.calls).toBe(5);
   });
 
   it("varies the delay within ±jitterMs", async () => {
