@@ -174,6 +174,13 @@ class Run {
         return this.finish(undefined, false);
       }
 
+      if (!needsPrelude) {
+        // Capture JSON.stringify before the program can replace it (the prelude does this when it is installed).
+        const json = ctx.getProp(ctx.global, "JSON");
+        this.stringify = ctx.getProp(json, "stringify");
+        json.dispose();
+        this.handles.push(this.stringify);
+      }
       let main = this.evaluate(ctx, prepared);
       if (main === "retry" && options.language === "auto" && !prepared.stripped) {
         const stripped = stripTypes(code);
@@ -189,6 +196,11 @@ class Run {
       }
       if (main === undefined || main === "retry") return this.finish(undefined, false);
       return await this.drive(ctx, main, workspace);
+    } catch (error) {
+      // A host stack overflow inside WebAssembly leaves the module's own stack pointer and heap in an unknown state:
+      // never touch this instance again.
+      if (isHostStackOverflow(error)) this.moduleSuspect = true;
+      throw error;
     } finally {
       this.dispose();
     }
@@ -196,8 +208,18 @@ class Run {
 
   /** Result for an error thrown by the engine itself (a bug or a broken module), never by the program. */
   internalFailure(error: unknown): RawResult {
-    this.dispose();
-    this.errors.push({ kind: "internal", message: `Sandbox internal error: ${describeHostError(error)}` });
+    if (isHostStackOverflow(error)) {
+      this.moduleSuspect = true;
+      this.dispose();
+      this.errors.push({
+        kind: "stack",
+        message:
+          "The program's data or recursion went deeper than the host stack allows (e.g. serialising very deeply nested values); it was stopped and the engine instance replaced.",
+      });
+    } else {
+      this.dispose();
+      this.errors.push({ kind: "internal", message: `Sandbox internal error: ${describeHostError(error)}` });
+    }
     return this.result(undefined, false, 0);
   }
 
@@ -379,6 +401,7 @@ class Run {
   }
 
   private mainIsModule = false;
+  private stringify: QuickJSHandle | undefined;
   private mainSource = "";
 
   /** Runs jobs, serves tool calls and waits for the program's promise to settle. */
@@ -789,14 +812,12 @@ class Run {
       const b = ctx.dump(value) === true;
       return { ok: true, value: b, bytes: b ? 4 : 5 };
     }
-    const stringify =
-      this.hooks.length > 0
-        ? this.hook(HOOK.stringify)
-        : ctx.getProp(ctx.global, "JSON").consume((json) => ctx.getProp(json, "stringify"));
+    const stringify = this.hooks.length > 0 ? this.hook(HOOK.stringify) : this.stringify;
+    if (stringify === undefined)
+      return { ok: false, error: { kind: "internal", message: "JSON.stringify was not captured" } };
     const t0 = performance.now();
     const r = ctx.callFunction(stringify, ctx.undefined, value);
     this.cpuMs += performance.now() - t0;
-    if (this.hooks.length === 0) stringify.dispose();
     if (r.error) {
       const error = this.readError(ctx, r.error);
       r.error.dispose();
@@ -892,6 +913,10 @@ class Run {
   /** Reads name, message, stack and code of a thrown guest value, each length-capped. */
   private readError(ctx: QuickJSContext, handle: QuickJSHandle): GuestError {
     const type = ctx.typeof(handle);
+    // QuickJS throws null when it runs out of memory while creating the error object itself.
+    if (type === "object" && this.native !== undefined && handle.value !== 0 && isNull(ctx, handle)) {
+      return { name: "InternalError", message: "out of memory" };
+    }
     if (type !== "object") {
       let text: string;
       try {
@@ -932,7 +957,7 @@ class Run {
     let kind: ExecutionErrorKind = forced ?? "runtime";
     const message = error.message;
     if (forced === undefined) {
-      if (error.name === "InternalError" && /out of memory/i.test(message)) kind = "memory";
+      if (error.name === "InternalError" && /out of memory|string too long/i.test(message)) kind = "memory";
       else if (/stack overflow|call stack size/i.test(message)) kind = "stack";
       else if (error.name === "InternalError" && message === "interrupted") kind = "timeout";
       else if (error.name === "SyntaxError") kind = "syntax";
@@ -958,6 +983,13 @@ class Run {
     this.timer = undefined;
     const controller = this.abortController;
     if (controller !== undefined && !controller.signal.aborted) controller.abort(new Error("execution finished"));
+    if (this.moduleSuspect) {
+      // Abandon the runtime with its module instance: freeing it could fail an assertion or corrupt the heap.
+      this.ctx = undefined;
+      this.rt = undefined;
+      this.native = undefined;
+      return;
+    }
     try {
       for (const h of this.handles.splice(0)) if (h.alive) h.dispose();
       this.hooks = [];
@@ -972,6 +1004,14 @@ class Run {
     this.rt = undefined;
     this.native = undefined;
   }
+}
+
+function isHostStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+function isNull(ctx: QuickJSContext, handle: QuickJSHandle): boolean {
+  return ctx.sameValue(handle, ctx.null);
 }
 
 interface ContextMemoryAccess {

@@ -32,15 +32,17 @@ export const FS_OP = { readFile: -1, writeFile: -2, readdir: -3, unlink: -4, exi
 
 /** Builds the prelude source for the given parts. */
 export function buildPrelude(parts: PreludeParts): string {
-  let src = `(()=>{"use strict";const G=globalThis,S=JSON.stringify,P=JSON.parse,E=Error,D=Object.defineProperty;`;
+  let src =
+    `(()=>{"use strict";const G=globalThis,S=JSON.stringify,P=JSON.parse,E=Error,TE=TypeError,RE=RangeError,` +
+    `D=Object.defineProperty,FZ=Object.freeze,Pr=Promise,PJ=Promise.reject.bind(Promise),St=String;`;
   src +=
-    `const Z=v=>{if(typeof v==="object"&&v!==null){Object.freeze(v);for(const k in v)Z(v[k])}return v};` +
+    `const Z=v=>{if(typeof v==="object"&&v!==null){FZ(v);for(const k in v)Z(v[k])}return v};` +
     `const I=(k,s,r)=>{const v=s===""?undefined:P(s);D(G,k,{value:r?Z(v):v,writable:!r,configurable:!r,enumerable:false})};`;
   if (parts.console) {
     src +=
       `let L=[],B=0,T=false;const F=a=>{let s="";for(let i=0;i<a.length;i++){const v=a[i];let t;` +
-      `if(typeof v==="string")t=v;else if(v instanceof E)t=String(v.name)+": "+String(v.message);` +
-      `else{try{t=S(v)}catch{t=undefined}if(t===undefined)t=String(v)}s+=(i?" ":"")+t}return s};` +
+      `if(typeof v==="string")t=v;else if(v instanceof E)t=St(v.name)+": "+St(v.message);` +
+      `else{try{t=S(v)}catch{t=undefined}if(t===undefined)t=St(v)}s+=(i?" ":"")+t}return s};` +
       `const W=l=>(...a)=>{if(T)return;const s=F(a);if(B+s.length>${parts.maxLogChars}){T=true;return}B+=s.length;L[L.length]=l;L[L.length]=s};` +
       `G.console={log:W(0),info:W(1),warn:W(2),error:W(3),debug:W(4),trace:W(4)};` +
       `const R=()=>{const r=S([T,L]);L=[];return r};`;
@@ -49,26 +51,26 @@ export function buildPrelude(parts: PreludeParts): string {
   }
   if (parts.bridge) {
     src +=
-      `let O="",N=0,K=0;const Q=new Map;` +
-      `const C=(i,a)=>{try{const s=a===undefined?"":S(a);if(s===undefined)throw new TypeError("tool arguments must be JSON data");` +
-      `if(s.length>${parts.maxPayloadChars})throw new RangeError("tool arguments are larger than ${parts.maxPayloadChars} bytes");` +
+      `let O="",N=0,K=0;const Q={__proto__:null};` +
+      `const C=(i,a)=>{try{const s=a===undefined?"":S(a);if(s===undefined)throw new TE("tool arguments must be JSON data");` +
+      `if(s.length>${parts.maxPayloadChars})throw new RE("tool arguments are larger than ${parts.maxPayloadChars} bytes");` +
       `if(i>=0&&++N>${parts.maxToolCalls}){const e=new E("tool call limit of ${parts.maxToolCalls} reached");e.name="ToolError";e.code="TOOL_LIMIT";throw e}` +
-      `if(O.length+s.length>${parts.maxOutboxChars})throw new RangeError("too many tool calls in flight");` +
+      `if(O.length+s.length>${parts.maxOutboxChars})throw new RE("too many tool calls in flight");` +
       `const n=++K;O+=n+"\\u0001"+i+"\\u0001"+s+"\\u0002";` +
-      `return new Promise((r,j)=>{Q.set(n,[r,j])})}catch(e){return Promise.reject(e)}};` +
+      `return new Pr((r,j)=>{Q[n]=[r,j]})}catch(e){return PJ(e)}};` +
       `const X=()=>{const r=O;O="";return r};` +
-      `const Y=(n,t,s)=>{const p=Q.get(n);if(p===undefined)return;Q.delete(n);` +
+      `const Y=(n,t,s)=>{const p=Q[n];if(p===undefined)return;delete Q[n];` +
       `if(t===1)p[0](s===""?undefined:P(s));else{const e=new E(s);e.name="ToolError";e.code=t;p[1](e)}};`;
     if (parts.tools.length > 0) {
       src +=
         `{const t={};for(const[i,s,m]of P(${JSON.stringify(JSON.stringify(parts.tools))})){const o=t[s]??(t[s]={});o[m]=a=>C(i,a)}` +
-        `for(const k in t)Object.freeze(t[k]);D(G,"tools",{value:Object.freeze(t),enumerable:false})}`;
+        `for(const k in t)FZ(t[k]);D(G,"tools",{value:FZ(t),enumerable:false})}`;
     } else {
-      src += `D(G,"tools",{value:Object.freeze({}),enumerable:false});`;
+      src += `D(G,"tools",{value:FZ({}),enumerable:false});`;
     }
     if (parts.fs) {
       src +=
-        `D(G,"fs",{value:Object.freeze({readFile:p=>C(${FS_OP.readFile},p),writeFile:(p,d)=>C(${FS_OP.writeFile},[p,String(d)]),` +
+        `D(G,"fs",{value:FZ({readFile:p=>C(${FS_OP.readFile},p),writeFile:(p,d)=>C(${FS_OP.writeFile},[p,St(d)]),` +
         `readdir:p=>C(${FS_OP.readdir},p===undefined?"":p),unlink:p=>C(${FS_OP.unlink},p),exists:p=>C(${FS_OP.exists},p)}),enumerable:false});`;
     }
   } else {

@@ -54,9 +54,23 @@ export function loadQuickJS(variant: QuickJSSyncVariant = releaseSync): Promise<
   return pending;
 }
 
-/** Forgets a module (after it may have been corrupted) so the next load compiles a fresh instance. */
-export function forgetQuickJS(variant: QuickJSSyncVariant = releaseSync): void {
-  modules.delete(variant);
+/**
+ * Forgets a module instance (after a program may have corrupted it) so the next load makes a fresh one. Only forgets
+ * `instance` if it is still the current one, so concurrent reports do not discard a fresh instance.
+ */
+export function forgetQuickJS(variant: QuickJSSyncVariant = releaseSync, instance?: QuickJSWASMModule): void {
+  const current = modules.get(variant);
+  if (current === undefined) return;
+  if (instance === undefined) {
+    modules.delete(variant);
+    return;
+  }
+  current.then(
+    (m) => {
+      if (m === instance && modules.get(variant) === current) modules.delete(variant);
+    },
+    () => undefined,
+  );
 }
 
 /** The default variant. */

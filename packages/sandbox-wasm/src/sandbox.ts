@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten-core";
+import type { QuickJSSyncVariant } from "quickjs-emscripten-core";
 import { type RawResult, type RunRequest, runProgram } from "./engine.js";
 import { SandboxError } from "./errors.js";
 import { utf8Bytes } from "./json.js";
@@ -247,7 +247,7 @@ export async function createSandboxWithVariant(
   variant: QuickJSSyncVariant,
 ): Promise<WasmSandbox> {
   const core = createCore(options, "createWasmSandbox");
-  let module: QuickJSWASMModule = await loadQuickJS(variant);
+  await loadQuickJS(variant);
   let disposed = false;
   const assertAlive = (): void => {
     if (disposed)
@@ -266,11 +266,10 @@ export async function createSandboxWithVariant(
     async execute(code, input, executeOptions) {
       assertAlive();
       const { request, session } = prepareExecution(core, code, input, executeOptions);
+      // The current module instance (a fresh one replaces an instance a program may have corrupted).
+      const module = await loadQuickJS(variant);
       const raw = await runProgram(module, core.options, request);
-      if (raw.moduleSuspect === true) {
-        forgetQuickJS(variant);
-        module = await loadQuickJS(variant);
-      }
+      if (raw.moduleSuspect === true) forgetQuickJS(variant, module);
       return finishResult(core, raw, request.executionId, session);
     },
     createSession(sessionOptions) {

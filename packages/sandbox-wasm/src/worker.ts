@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { runProgram } from "./engine.js";
 import type { ResolvedOptions } from "./options.js";
-import { loadQuickJS } from "./quickjs.js";
+import { forgetQuickJS, loadQuickJS } from "./quickjs.js";
 import type { ToolHost } from "./types.js";
 import type { FromWorker, ToWorker, WorkerInit, WorkspaceOp } from "./worker-protocol.js";
 import type { Workspace } from "./workspace.js";
@@ -24,7 +24,7 @@ if (port !== null) {
   let nextCall = 0;
   const post = (message: FromWorker): void => port.postMessage(message);
 
-  const ask = (runId: number, message: (callId: number) => FromWorker): Promise<unknown> =>
+  const ask = (message: (callId: number) => FromWorker): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const callId = ++nextCall;
       pending.set(callId, { resolve, reject });
@@ -32,7 +32,7 @@ if (port !== null) {
     });
 
   loadQuickJS().then(
-    (module) => {
+    () => {
       port.on("message", (message: ToWorker) => {
         if (message.type === "reply") {
           const p = pending.get(message.callId);
@@ -58,10 +58,10 @@ if (port !== null) {
             ? undefined
             : {
                 list: () => infos,
-                call: (id, args) => ask(runId, (callId) => ({ type: "tool", runId, callId, id, args })),
+                call: (id, args) => ask((callId) => ({ type: "tool", runId, callId, id, args })),
               };
         const fs = (op: WorkspaceOp, ...args: unknown[]): Promise<unknown> =>
-          ask(runId, (callId) => ({ type: "fs", runId, callId, op, args }));
+          ask((callId) => ({ type: "fs", runId, callId, op, args }));
         const workspace: Workspace | undefined = message.hasWorkspace
           ? {
               maxBytes: Number.MAX_SAFE_INTEGER,
@@ -74,20 +74,27 @@ if (port !== null) {
               usage: () => fs("usage") as Promise<{ bytes: number; files: number }>,
             }
           : undefined;
-        runProgram(module, options, {
-          code: message.code,
-          input: message.input,
-          executionId: message.executionId,
-          timeoutMs: message.timeoutMs,
-          signal: controller.signal,
-          tools,
-          workspace,
-          hasSessionState: message.hasSessionState,
-          sessionState: message.sessionState,
-        }).then((raw) => {
-          aborts.delete(runId);
-          post({ type: "done", runId, raw });
-        });
+        loadQuickJS()
+          .then((module) =>
+            runProgram(module, options, {
+              code: message.code,
+              input: message.input,
+              executionId: message.executionId,
+              timeoutMs: message.timeoutMs,
+              signal: controller.signal,
+              tools,
+              workspace,
+              hasSessionState: message.hasSessionState,
+              sessionState: message.sessionState,
+            }).then((raw) => {
+              if (raw.moduleSuspect === true) forgetQuickJS(undefined, module);
+              return raw;
+            }),
+          )
+          .then((raw) => {
+            aborts.delete(runId);
+            post({ type: "done", runId, raw });
+          });
       });
       post({ type: "ready" });
     },
