@@ -15,6 +15,11 @@
  * - `TASK_REQUIRED`: the MCP tool can only run as a task (`execution.taskSupport: "required"`).
  * - `INVALID_RESULT`: a hand-written operation returned a value that does not match its `returns` schema.
  * - `DISPOSED`: the registry was disposed.
+ *
+ * @example
+ * ```ts
+ * const code: ToolErrorCode = "TOOL_DENIED";
+ * ```
  */
 export type ToolErrorCode =
   | "INVALID_OPTIONS"
@@ -31,7 +36,14 @@ export type ToolErrorCode =
   | "INVALID_RESULT"
   | "DISPOSED";
 
-/** One problem found while validating a value against a schema. */
+/**
+ * One problem found while validating a value against a schema.
+ *
+ * @example
+ * ```ts
+ * const issue: ValidationIssue = { path: "entities[0].name", segments: ["entities", 0, "name"], message: "expected string", code: "invalid_type" };
+ * ```
+ */
 export interface ValidationIssue {
   /** Where the problem is, readable: `entities[0].name`; the empty string for the value itself. */
   path: string;

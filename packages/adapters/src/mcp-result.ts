@@ -1,9 +1,23 @@
 import type { McpCallToolResult, McpContentBlock } from "./seams.js";
 
-/** Any JSON value. */
+/**
+ * Any JSON value.
+ *
+ * @example
+ * ```ts
+ * const value: JsonValue = { a: [1, "two", null] };
+ * ```
+ */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** An image returned by a tool: base64 data and its MIME type, never inlined as text. */
+/**
+ * An image returned by a tool: base64 data and its MIME type, never inlined as text.
+ *
+ * @example
+ * ```ts
+ * const image: McpImageContent = { type: "image", mimeType: "image/png", data: "iVBORw0KGgo=" };
+ * ```
+ */
 export interface McpImageContent {
   type: "image";
   mimeType: string;
@@ -11,7 +25,14 @@ export interface McpImageContent {
   data: string;
 }
 
-/** Audio returned by a tool: base64 data and its MIME type. */
+/**
+ * Audio returned by a tool: base64 data and its MIME type.
+ *
+ * @example
+ * ```ts
+ * const audio: McpAudioContent = { type: "audio", mimeType: "audio/wav", data: "UklGRg==" };
+ * ```
+ */
 export interface McpAudioContent {
   type: "audio";
   mimeType: string;
@@ -19,7 +40,14 @@ export interface McpAudioContent {
   data: string;
 }
 
-/** An embedded resource: its URI and either its `text` or its base64 `blob`. */
+/**
+ * An embedded resource: its URI and either its `text` or its base64 `blob`.
+ *
+ * @example
+ * ```ts
+ * const resource: McpResourceContent = { type: "resource", uri: "file:///a.txt", text: "hello" };
+ * ```
+ */
 export interface McpResourceContent {
   type: "resource";
   uri: string;
@@ -29,7 +57,14 @@ export interface McpResourceContent {
   blob?: string;
 }
 
-/** A link to a resource the server can serve later. */
+/**
+ * A link to a resource the server can serve later.
+ *
+ * @example
+ * ```ts
+ * const link: McpResourceLinkContent = { type: "resource_link", uri: "file:///a.txt", name: "a.txt" };
+ * ```
+ */
 export interface McpResourceLinkContent {
   type: "resource_link";
   uri: string;
@@ -40,13 +75,27 @@ export interface McpResourceLinkContent {
   size?: number;
 }
 
-/** A content block of a type this version does not know, kept as sent. */
+/**
+ * A content block of a type this version does not know, kept as sent.
+ *
+ * @example
+ * ```ts
+ * const other: McpOtherContent = { type: "video", url: "https://example.com/v.mp4" };
+ * ```
+ */
 export interface McpOtherContent {
   type: string;
   [key: string]: unknown;
 }
 
-/** One mapped content item: text (parsed when it is a JSON object or array) or a typed object. */
+/**
+ * One mapped content item: text (parsed when it is a JSON object or array) or a typed object.
+ *
+ * @example
+ * ```ts
+ * const items: McpContentItem[] = ["The sum is 3.", { type: "image", mimeType: "image/png", data: "" }];
+ * ```
+ */
 export type McpContentItem =
   | string
   | JsonValue[]
@@ -67,6 +116,11 @@ export type McpContentItem =
  * 3. no block → `null`; one block → that item; several → the array of items.
  *
  * An `isError` result never resolves: it becomes a `ToolError` with code `TOOL_FAILED` and the server's text.
+ *
+ * @example
+ * ```ts
+ * const result: McpToolResult = { entities: [], relations: [] };
+ * ```
  */
 export type McpToolResult = McpContentItem | McpContentItem[] | Record<string, unknown> | null;
 

@@ -112,7 +112,14 @@ export interface ToolRegistryOptions {
   adapters?: readonly ToolAdapter[];
 }
 
-/** Detail levels of {@link ToolRegistry.search}. */
+/**
+ * Detail levels of {@link ToolRegistry.search}: ids only, with one-line summaries, or with signature and source.
+ *
+ * @example
+ * ```ts
+ * const detail: SearchDetail = "summary";
+ * ```
+ */
 export type SearchDetail = "name" | "summary" | "full";
 
 /**
@@ -134,7 +141,14 @@ export interface ToolSearchResult {
   source?: string;
 }
 
-/** Options of {@link ToolRegistry.search}. */
+/**
+ * Options of {@link ToolRegistry.search}.
+ *
+ * @example
+ * ```ts
+ * const options: ToolSearchOptions = { detail: "full", limit: 3 };
+ * ```
+ */
 export interface ToolSearchOptions {
   /** @defaultValue "summary" */
   detail?: SearchDetail;
@@ -142,7 +156,14 @@ export interface ToolSearchOptions {
   limit?: number;
 }
 
-/** Calls and cost one execution has used. */
+/**
+ * Calls and cost one execution has used.
+ *
+ * @example
+ * ```ts
+ * const usage: ExecutionUsage = registry.usage("run-1"); // { calls: 2, cost: 2 }
+ * ```
+ */
 export interface ExecutionUsage {
   calls: number;
   cost: number;

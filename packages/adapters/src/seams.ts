@@ -60,7 +60,14 @@ export interface ToolHost {
   declarations?(): string;
 }
 
-/** One thing an output filter found (the filter's findings may carry more). */
+/**
+ * One thing an output filter found (the filter's findings may carry more).
+ *
+ * @example
+ * ```ts
+ * const finding: FilterFinding = { path: "$.email", type: "email", action: "tokenize" };
+ * ```
+ */
 export interface FilterFinding {
   /** JSON path of the finding. */
   path: string;
@@ -70,7 +77,14 @@ export interface FilterFinding {
   action: string;
 }
 
-/** What an output filter returns. */
+/**
+ * What an output filter returns.
+ *
+ * @example
+ * ```ts
+ * const outcome: FilterOutcome = { data: 1, wasFiltered: false, originalSizeBytes: 1, filteredSizeBytes: 1, findings: [] };
+ * ```
+ */
 export interface FilterOutcome {
   /** The filtered value. */
   data: unknown;
@@ -115,7 +129,14 @@ export interface PrivacyVault {
   detokenize(value: unknown): unknown;
 }
 
-/** How bad a security event is. */
+/**
+ * How bad a security event is.
+ *
+ * @example
+ * ```ts
+ * const severity: SecuritySeverity = "high";
+ * ```
+ */
 export type SecuritySeverity = "low" | "medium" | "high" | "critical";
 
 /**
@@ -163,12 +184,26 @@ export interface Clock {
   now(): number;
 }
 
-/** A JSON Schema object as MCP servers send them; read structurally. */
+/**
+ * A JSON Schema object as MCP servers send them; read structurally.
+ *
+ * @example
+ * ```ts
+ * const schema: JsonSchemaObject = { type: "object", properties: { query: { type: "string" } }, required: ["query"] };
+ * ```
+ */
 export interface JsonSchemaObject {
   [keyword: string]: unknown;
 }
 
-/** The MCP tool annotations the adapter reads. */
+/**
+ * The MCP tool annotations the adapter reads.
+ *
+ * @example
+ * ```ts
+ * const annotations: McpToolAnnotations = { readOnlyHint: false, destructiveHint: true };
+ * ```
+ */
 export interface McpToolAnnotations {
   [key: string]: unknown;
   title?: string | undefined;
@@ -178,7 +213,14 @@ export interface McpToolAnnotations {
   openWorldHint?: boolean | undefined;
 }
 
-/** One tool definition from an MCP server's `tools/list`. */
+/**
+ * One tool definition from an MCP server's `tools/list`.
+ *
+ * @example
+ * ```ts
+ * const tool: McpToolDefinition = { name: "read-file", inputSchema: { type: "object" } };
+ * ```
+ */
 export interface McpToolDefinition {
   [key: string]: unknown;
   name: string;
@@ -190,13 +232,27 @@ export interface McpToolDefinition {
   execution?: { [key: string]: unknown; taskSupport?: string | undefined } | undefined;
 }
 
-/** One content block of an MCP tool result, read structurally (`text`, `image`, `audio`, `resource`, ...). */
+/**
+ * One content block of an MCP tool result, read structurally (`text`, `image`, `audio`, `resource`, ...).
+ *
+ * @example
+ * ```ts
+ * const block: McpContentBlock = { type: "text", text: "hello" };
+ * ```
+ */
 export interface McpContentBlock {
   [key: string]: unknown;
   type: string;
 }
 
-/** An MCP `tools/call` result, read structurally. */
+/**
+ * An MCP `tools/call` result, read structurally.
+ *
+ * @example
+ * ```ts
+ * const result: McpCallToolResult = { content: [{ type: "text", text: "failed" }], isError: true };
+ * ```
+ */
 export interface McpCallToolResult {
   [key: string]: unknown;
   content?: readonly McpContentBlock[] | undefined;
@@ -206,7 +262,14 @@ export interface McpCallToolResult {
   toolResult?: unknown;
 }
 
-/** Per-request options the adapter passes to the MCP client. */
+/**
+ * Per-request options the adapter passes to the MCP client.
+ *
+ * @example
+ * ```ts
+ * const options: McpRequestOptions = { timeout: 10_000, signal: AbortSignal.timeout(20_000) };
+ * ```
+ */
 export interface McpRequestOptions {
   signal?: AbortSignal | undefined;
   /** ms before the client gives up with a -32001 timeout error. */
