@@ -88,7 +88,21 @@ export interface RunningExperiment {
   startedAt: number;
 }
 
-/** The engine made by {@link createChaosEngine}. */
+/**
+ * The engine made by {@link createChaosEngine}.
+ *
+ * @example
+ * ```ts
+ * import { type ChaosEngine, createChaosEngine } from "@athena/chaos";
+ *
+ * const engine: ChaosEngine = createChaosEngine();
+ * const db = engine.wrapObject("db", { async query(sql: string) { return [sql]; } });
+ * const fault = engine.inject({ target: "db", failureType: "NETWORK_PARTITION" });
+ * await db.query("select 1").catch((error: NodeJS.ErrnoException) => console.log(error.code)); // ECONNREFUSED
+ * fault.disarm();
+ * await engine.dispose();
+ * ```
+ */
 export interface ChaosEngine {
   /**
    * Returns a function that behaves exactly like `fn` (same `this`, arguments and result) and is an injection point

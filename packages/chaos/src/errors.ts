@@ -26,10 +26,13 @@ const brand = Symbol.for("@athena/chaos/error");
  *
  * @example
  * ```ts
+ * import { createChaosEngine, isChaosError } from "@athena/chaos";
+ *
+ * const engine = createChaosEngine();
  * try {
- *   doSomething();
+ *   engine.inject({ target: "nothing-wrapped", failureType: "ERROR_INJECTION" });
  * } catch (error) {
- *   if (isChaosError(error) && error.code === "INVALID_OPTIONS") console.error(error.message);
+ *   if (isChaosError(error) && error.code === "UNKNOWN_TARGET") console.error(error.message);
  * }
  * ```
  */
@@ -54,6 +57,18 @@ export class ChaosError extends Error {
  * True when `value` is a {@link ChaosError}, also one thrown by another installed copy of this package.
  *
  * @param value - anything caught
+ * @returns whether `value` is a ChaosError
+ *
+ * @example
+ * ```ts
+ * import { createChaosEngine, isChaosError } from "@athena/chaos";
+ *
+ * try {
+ *   createChaosEngine({ maxConcurrentExperiments: 0 });
+ * } catch (error) {
+ *   if (isChaosError(error)) console.error(error.code, error.message);
+ * }
+ * ```
  */
 export function isChaosError(value: unknown): value is ChaosError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;

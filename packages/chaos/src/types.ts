@@ -41,8 +41,25 @@ export type FailureType =
 export type CircuitBreakerState = "closed" | "open" | "half_open";
 
 /**
- * A circuit breaker seen through a tiny structural interface. Build one with {@link cockatielBreaker} or
- * {@link opossumBreaker}, or write your own for another library.
+ * A circuit breaker seen through a tiny structural interface. Build one with `cockatielBreaker` or
+ * `opossumBreaker`, or write your own for another library.
+ *
+ * @example
+ * ```ts
+ * import type { CircuitBreakerAdapter } from "@athena/chaos";
+ *
+ * let forced = false;
+ * const homeGrown: CircuitBreakerAdapter = {
+ *   name: "home-grown breaker",
+ *   state: () => (forced ? "open" : "closed"),
+ *   forceOpen: () => {
+ *     forced = true;
+ *     return () => {
+ *       forced = false;
+ *     };
+ *   },
+ * };
+ * ```
  */
 export interface CircuitBreakerAdapter {
   /** A label for journals and lessons, e.g. `"payments breaker"`. */
@@ -142,6 +159,19 @@ export type Probe = () => MetricValue | Promise<MetricValue>;
 
 /**
  * A steady-state hypothesis: a metric, a condition and the phases it must hold in.
+ *
+ * @example
+ * ```ts
+ * import type { Hypothesis } from "@athena/chaos";
+ *
+ * const fastEnough: Hypothesis = {
+ *   name: "p95 under 200 ms",
+ *   metric: "latency_p95",
+ *   condition: "less_than",
+ *   value: 200,
+ *   abortOnViolation: true,
+ * };
+ * ```
  */
 export interface Hypothesis {
   /** Shown in results, journals and lessons. */
@@ -227,10 +257,42 @@ export interface CustomSafetyCheck {
   check: () => boolean | Promise<boolean>;
 }
 
-/** Conditions that must hold before the fault is armed and at every check while it is; a failure stops it. */
+/**
+ * Conditions that must hold before the fault is armed and at every check while it is; a failure stops it.
+ *
+ * @example
+ * ```ts
+ * import type { SafetyCheck } from "@athena/chaos";
+ *
+ * const checks: SafetyCheck[] = [
+ *   { name: "office hours in Berlin", type: "business_hours", timeZone: "Europe/Berlin" },
+ *   { name: "spend at most 5 % errors", type: "error_budget", maxErrorRate: 0.05 },
+ *   { name: "quiet enough", type: "traffic_low", maxThroughput: 500 },
+ *   { name: "on-call acknowledged", check: async () => true },
+ * ];
+ * ```
+ */
 export type SafetyCheck = TrafficLowCheck | BusinessHoursCheck | ErrorBudgetCheck | CustomSafetyCheck;
 
-/** What `engine.startExperiment` runs. */
+/**
+ * What `engine.startExperiment` runs.
+ *
+ * @example
+ * ```ts
+ * import type { ExperimentDefinition } from "@athena/chaos";
+ *
+ * const definition: ExperimentDefinition = {
+ *   name: "payments survive a slow ledger",
+ *   target: "ledger",
+ *   failureType: "LATENCY_INJECTION",
+ *   parameters: { latencyMs: 300, jitterMs: 50 },
+ *   durationMs: 30_000,
+ *   hypotheses: [{ name: "errors under 1 %", metric: "error_rate", condition: "less_than", value: 0.01 }],
+ *   safetyChecks: [{ name: "office hours", type: "business_hours", timeZone: "Europe/Berlin" }],
+ *   rollbackActions: [{ name: "flush ledger cache", execute: async () => {} }],
+ * };
+ * ```
+ */
 export interface ExperimentDefinition {
   /** A name for results and journals. */
   name: string;
@@ -344,7 +406,18 @@ export interface TimelineEntry {
   detail: Record<string, MetricValue | null>;
 }
 
-/** The result of an experiment; JSON-safe (`JSON.stringify(result.journal)` is the journal). */
+/**
+ * The result of an experiment; JSON-safe (`JSON.stringify(result.journal)` is the journal).
+ *
+ * @example
+ * ```ts
+ * import type { ExperimentResult } from "@athena/chaos";
+ *
+ * function report(result: ExperimentResult): string {
+ *   return `${result.name}: ${result.status}${result.deviated ? " (deviated)" : ""}\n${result.lessonsLearned.join("\n")}`;
+ * }
+ * ```
+ */
 export interface ExperimentResult {
   id: string;
   name: string;
