@@ -30,13 +30,13 @@ const SIZE_N = 18;
 const SIZE_MEAN = 19;
 const SIZE_VARIANCE = 20;
 const ENDPOINTS = 21;
-const ENDPOINT_N = 22;
+const RISK_BASE = 22;
 const ACTIVE_DAYS = 23;
 const LAST_DAY = 24;
 const HOUR_TOTAL = 25;
-const DAY_TOTAL = 26;
-const LAST_ANOMALY_EVENT_AT = 27;
-const LAST_LIMIT_EVENT_AT = 28;
+const CUSUM_N = 26;
+const LAST_EVENT_AT = 27;
+const CUSUM_SUM = 28;
 const PEAK = 29;
 const SQRT_MEAN = 30;
 const SQRT_VARIANCE = 31;
@@ -371,9 +371,10 @@ export interface AnomalyDetectorOptions {
    */
   riskHalfLifeMs?: number;
   /**
-   * How much one anomalous request raises risk: `risk ← 1 − (1 − risk)(1 − riskGain · confidence)`.
+   * How much an anomalous bucket raises risk: `risk ← 1 − (1 − risk)(1 − riskGain · confidence)`, once per bucket
+   * (with the bucket's highest confidence), whatever the number of requests in it.
    *
-   * @defaultValue 0.1
+   * @defaultValue 0.5
    */
   riskGain?: number;
   /** Cut points of the recommended action; see {@link ActionThresholds}. */
@@ -398,7 +399,8 @@ export interface AnomalyDetectorOptions {
   /** Receives `ANOMALOUS_BEHAVIOR` and `RATE_LIMIT_EXCEEDED` events. @defaultValue none */
   onSecurityEvent?: SecurityEventSink;
   /**
-   * At most one event of each type per user per this many ms (by request time).
+   * At most one `ANOMALOUS_BEHAVIOR` and one `RATE_LIMIT_EXCEEDED` event (emitted together) per user per this many
+   * ms of request time.
    *
    * @defaultValue 1_000
    */
@@ -534,7 +536,7 @@ const optionsSchema = z.strictObject({
   spikeMinExcess: finite("spikeMinExcess").min(0).default(15),
   behavioralThreshold: finite("behavioralThreshold").gt(0).lte(1).default(0.8),
   riskHalfLifeMs: finite("riskHalfLifeMs").positive().default(600_000),
-  riskGain: finite("riskGain").gt(0).lte(1).default(0.1),
+  riskGain: finite("riskGain").gt(0).lte(1).default(0.5),
   actionThresholds: z
     .strictObject({
       challenge: finite("challenge").gt(0).lte(1).default(0.5),
@@ -656,8 +658,7 @@ function initRecord(r: Float64Array, o: number, t: number, c: Config): void {
   r[o + LAST_DAY] = -1;
   r[o + TREND_UNTIL] = Number.NEGATIVE_INFINITY;
   r[o + LAST_ANOMALY_AT] = Number.NEGATIVE_INFINITY;
-  r[o + LAST_ANOMALY_EVENT_AT] = Number.NEGATIVE_INFINITY;
-  r[o + LAST_LIMIT_EVENT_AT] = Number.NEGATIVE_INFINITY;
+  r[o + LAST_EVENT_AT] = Number.NEGATIVE_INFINITY;
 }
 
 /** Standard deviation of √count, floored (0.5 is what a Poisson count has on this scale). */
@@ -676,13 +677,11 @@ function completeBucket(r: Float64Array, o: number, count: number, start: number
     for (let h = 0; h < 24; h++) r[o + HOURS + h] = (r[o + HOURS + h] as number) / 2;
     r[o + HOUR_TOTAL] = hourTotal / 2;
   } else r[o + HOUR_TOTAL] = hourTotal;
+  // Day-of-week weights get the same +1 per bucket and are halved together with the hours, so both histograms
+  // share HOUR_TOTAL as their total.
   const day = dayOf(r[o + SESSION_START] as number);
   r[o + DAYS + day] = (r[o + DAYS + day] as number) + 1;
-  const dayTotal = (r[o + DAY_TOTAL] as number) + 1;
-  if (dayTotal > SEASONAL_CAP) {
-    for (let d = 0; d < 7; d++) r[o + DAYS + d] = (r[o + DAYS + d] as number) / 2;
-    r[o + DAY_TOTAL] = dayTotal / 2;
-  } else r[o + DAY_TOTAL] = dayTotal;
+  if (hourTotal > SEASONAL_CAP) for (let d = 0; d < 7; d++) r[o + DAYS + d] = (r[o + DAYS + d] as number) / 2;
   const dayIndex = Math.floor(start / MS_PER_DAY);
   if (dayIndex !== r[o + LAST_DAY]) {
     r[o + LAST_DAY] = dayIndex;
@@ -731,18 +730,30 @@ function completeBucket(r: Float64Array, o: number, count: number, start: number
   let alarm = false;
   if (!warm) {
     // One-sided CUSUM of standardised residuals; one bucket adds at most z-threshold so a lone spike cannot alarm.
+    // While it is above zero it also sums the counts, whose mean is the estimate of the new level (the change point
+    // is where it last left zero).
     let cusum = (r[o + CUSUM] as number) + (z < c.zScoreThreshold ? z : c.zScoreThreshold) - c.cusumSlack;
-    if (cusum < 0) cusum = 0;
-    if (cusum >= c.cusumThreshold) {
+    let runN = (r[o + CUSUM_N] as number) + 1;
+    let runSum = (r[o + CUSUM_SUM] as number) + count;
+    if (cusum <= 0) {
+      cusum = 0;
+      runN = 0;
+      runSum = 0;
+    } else if (cusum >= c.cusumThreshold) {
       alarm = true;
       // Adopt a moderate confirmed shift as the new baseline; restart the CUSUM either way.
-      if (ewma > mean && ewma <= c.shiftAdoptionMaxRatio * mean) {
-        rootMean += Math.sqrt(ewma) - Math.sqrt(mean);
-        mean = ewma;
+      const level = runSum / runN;
+      if (level > mean && level <= c.shiftAdoptionMaxRatio * mean) {
+        rootMean += Math.sqrt(level) - Math.sqrt(mean);
+        mean = level;
       }
       cusum = 0;
+      runN = 0;
+      runSum = 0;
     }
     r[o + CUSUM] = cusum;
+    r[o + CUSUM_N] = runN;
+    r[o + CUSUM_SUM] = runSum;
   }
   r[o + MEAN] = mean;
   r[o + SQRT_MEAN] = rootMean;
@@ -767,10 +778,13 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
     const count = r[o + BUCKET_COUNT] as number;
     if (count > 0) trendAlarm = completeBucket(r, o, count, bucketStart, c);
     const next = t - (t % B);
-    r[o + PREV_COUNT] = next === bucketStart + B ? count : 0;
+    const contiguous = next === bucketStart + B;
+    r[o + PREV_COUNT] = contiguous ? count : 0;
     r[o + BUCKET_START] = next;
     r[o + BUCKET_COUNT] = 0;
     bucketStart = next;
+    // An alarm from a bucket that ended long ago (the user paused) does not flag the new session.
+    if (!contiguous) trendAlarm = false;
     if (trendAlarm) r[o + TREND_UNTIL] = next + B;
   }
   if (newSession) r[o + SESSION_START] = t;
@@ -798,12 +812,11 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
   let newEndpoint = false;
   if (s.endpointBit >= 0) {
     const bits = r[o + ENDPOINTS] as number;
-    const n = r[o + ENDPOINT_N] as number;
     if (((bits >>> s.endpointBit) & 1) === 0) {
-      newEndpoint = n >= c.minSamples;
+      // New only against an established profile that has sent endpoints before.
+      newEndpoint = bits !== 0 && established;
       r[o + ENDPOINTS] = (bits | (1 << s.endpointBit)) >>> 0;
     }
-    r[o + ENDPOINT_N] = n + 1;
   }
 
   // Rate now: this bucket plus the unexpired part of the previous one.
@@ -851,15 +864,24 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
     estimate - mean >= minExcess &&
     estimate > (r[o + PEAK] as number)
   ) {
-    signals |= SPIKE;
     const conf = normalCdf((z - zt) / zt);
     miss *= 1 - conf;
-    type = 1;
+    // Sudden: far above the recent level (the fast EWMA) too, or the continuation of a spike flagged in this or the
+    // previous bucket. A rate that climbed there step by step is a gradual increase.
+    const continuing = r[o + LAST_ANOMALY_TYPE] === 1 && (r[o + LAST_ANOMALY_AT] as number) >= bucketStart - B;
+    if (continuing || estimate >= c.spikeMinRatio * (r[o + EWMA] as number)) {
+      signals |= SPIKE;
+      type = 1;
+    } else {
+      signals |= TREND;
+      type = 2;
+    }
   }
   if (trendAlarm || t < (r[o + TREND_UNTIL] as number)) {
-    signals |= TREND;
-    const conf = 0.6 + 0.3 * clamp01(z / zt);
-    miss *= 1 - conf;
+    if ((signals & TREND) === 0) {
+      signals |= TREND;
+      miss *= 1 - (0.6 + 0.3 * clamp01(z / zt));
+    }
     if (type === 0) type = 2;
   }
   let hourShare = 1;
@@ -873,19 +895,19 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
       hourTotal;
     if (hourShare < c.hourShareThreshold) {
       signals |= HOUR;
-      const conf = 0.5 + 0.3 * (1 - hourShare / c.hourShareThreshold) * clamp01(activeDays / 7);
+      const conf = 0.5 + 0.2 * (1 - hourShare / c.hourShareThreshold) * clamp01(activeDays / 7);
       miss *= 1 - conf;
       if (type === 0) type = 3;
     } else if (hourShare < 5 * c.hourShareThreshold) signals |= W_HOUR;
   }
   let dayShare = 1;
-  const dayTotal = r[o + DAY_TOTAL] as number;
+  const dayTotal = hourTotal;
   const history = t - (r[o + FIRST_SEEN] as number);
   if (history >= c.minHistoryDaysForWeekly * MS_PER_DAY && activeDays >= 4 && dayTotal > 0) {
     dayShare = (r[o + DAYS + dayOf(r[o + SESSION_START] as number)] as number) / dayTotal;
     if (dayShare < c.dayShareThreshold) {
       signals |= DAY;
-      const conf = 0.5 + 0.3 * (1 - dayShare / c.dayShareThreshold) * clamp01(history / (28 * MS_PER_DAY));
+      const conf = 0.5 + 0.2 * (1 - dayShare / c.dayShareThreshold) * clamp01(history / (28 * MS_PER_DAY));
       miss *= 1 - conf;
       if (type === 0) type = 4;
     } else if (dayShare < 3 * c.dayShareThreshold) signals |= W_DAY;
@@ -943,7 +965,11 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
   let severity = decayed;
   if (type !== 0) {
     severity = 1 - (1 - confidence) * (1 - decayed);
-    risk = 1 - (1 - decayed) * (1 - c.riskGain * confidence);
+    // Risk rises once per bucket (towards the bucket's strongest anomaly), not once per request, so a fast client is
+    // not punished more than a slow one for the same minute.
+    if ((r[o + LAST_ANOMALY_AT] as number) < bucketStart) r[o + RISK_BASE] = decayed;
+    const target = 1 - (1 - (r[o + RISK_BASE] as number)) * (1 - c.riskGain * confidence);
+    if (target > risk) risk = target;
     r[o + ANOMALY_COUNT] = (r[o + ANOMALY_COUNT] as number) + 1;
     r[o + LAST_ANOMALY_AT] = t;
     r[o + LAST_ANOMALY_TYPE] = type;
@@ -958,13 +984,10 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
   s.confidence = type === 0 ? 0 : confidence;
   s.risk = risk;
   s.action = action;
-  if (type !== 0 && t - (r[o + LAST_ANOMALY_EVENT_AT] as number) >= c.eventCooldownMs) {
-    r[o + LAST_ANOMALY_EVENT_AT] = t;
-    s.emitAnomaly = true;
-  }
-  if (action >= 2 && t - (r[o + LAST_LIMIT_EVENT_AT] as number) >= c.eventCooldownMs) {
-    r[o + LAST_LIMIT_EVENT_AT] = t;
-    s.emitLimit = true;
+  if ((type !== 0 || action >= 2) && t - (r[o + LAST_EVENT_AT] as number) >= c.eventCooldownMs) {
+    r[o + LAST_EVENT_AT] = t;
+    s.emitAnomaly = type !== 0;
+    s.emitLimit = action >= 2;
   }
 }
 
@@ -1093,7 +1116,7 @@ function prepare(userId: unknown, request: RequestInfo | undefined, s: Step, c: 
 
 function decodeProfile(userId: string, r: Float64Array, now: number, c: Config): UserBehaviorProfile {
   const hourTotal = r[HOUR_TOTAL] as number;
-  const dayTotal = r[DAY_TOTAL] as number;
+  const dayTotal = r[HOUR_TOTAL] as number;
   const hourlyActivity: number[] = [];
   const typicalHours: number[] = [];
   for (let h = 0; h < 24; h++) {
