@@ -1,5 +1,12 @@
-/** Why an operation of @athena/filter failed; stable strings to branch on. */
-export type FilterErrorCode = "INVALID_OPTIONS" | "DISPOSED";
+/**
+ * Why an operation of @athena/filter failed; stable strings to branch on:
+ * - `INVALID_OPTIONS`: a factory's options are wrong (the message lists each problem);
+ * - `DISPOSED`: a pipeline or vault was used after `dispose()`;
+ * - `INVALID_INPUT`: `decompress()` got bytes that are not what `compress()` makes;
+ * - `DUPLICATE_FILTER`: `addFilter` got a name the pipeline already has;
+ * - `UNKNOWN_FILTER`: `addFilter`'s `before`/`after` names no stage of the pipeline.
+ */
+export type FilterErrorCode = "INVALID_OPTIONS" | "DISPOSED" | "INVALID_INPUT" | "DUPLICATE_FILTER" | "UNKNOWN_FILTER";
 
 const brand = Symbol.for("@athena/filter/error");
 

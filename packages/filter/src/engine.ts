@@ -1,0 +1,650 @@
+/**
+ * The walk every built-in stage shares: one pass over any JS value that
+ * - converts it to plain JSON data (JSON semantics plus Map, Set, BigInt, typed arrays, errors; cycles, depth and node
+ *   limits and throwing getters become markers), never reading a property twice and never mutating the input;
+ * - detects sensitive values by field name and by format (also inside JSON text held in strings, and inside keys);
+ * - applies the configured action to each; and
+ * - counts the exact UTF-8 JSON size of the input and of the output.
+ */
+import type { ActionApplier } from "./actions.js";
+import { typeTable } from "./catalog.js";
+import { classifyFieldName } from "./field-names.js";
+import { formatCount, jsonNumberBytes, jsonStringBytes } from "./json-size.js";
+import { type Hit, type ScanContext, scanText } from "./scanner.js";
+import type { ActionSetting, FilterAction, FilterFinding, FilterNote, FilterNoteKind, TokenVault } from "./types.js";
+
+/** Everything the walk needs, resolved once per stage. */
+export interface EngineConfig {
+  byField: boolean;
+  byValue: boolean;
+  scanKeys: boolean;
+  nestedJson: boolean;
+  maxDepth: number;
+  maxNodes: number;
+  fieldExtra: ReadonlyMap<string, string> | undefined;
+  fieldIgnore: ReadonlySet<string> | undefined;
+  /** Action per type (`off` = not detected). */
+  actionFor(type: string): ActionSetting;
+  applier: ActionApplier | undefined;
+  /** When set, placeholder-shaped text this vault did not issue is escaped through it (exact round trips). */
+  vault: TokenVault | undefined;
+  /** Caches shared across runs of one stage. */
+  caches: EngineCaches;
+}
+
+/** What the walk remembers about an object key it has seen. */
+interface KeyInfo {
+  /** The sensitive type the name says (already `off`-filtered), if any. */
+  type: string | undefined;
+  /** True when the key text itself holds nothing to replace. */
+  clean: boolean;
+  /** JSON bytes of the key. */
+  bytes: number;
+  /** The key as a JSONPath segment (`.name` or `["x-y"]`). */
+  segment: string;
+}
+
+/** Per-stage caches: what is known about keys seen before. */
+export interface EngineCaches {
+  keys: Map<string, KeyInfo>;
+  scan: ScanContext;
+}
+
+/** Creates empty caches for a stage. */
+export function createCaches(
+  fieldExtra: ReadonlyMap<string, string> | undefined,
+  fieldIgnore: ReadonlySet<string> | undefined,
+): EngineCaches {
+  return {
+    keys: new Map(),
+    scan: { fieldExtra, fieldIgnore, keyCache: new Map() },
+  };
+}
+
+/** What one walk produced. */
+export interface EngineOutput {
+  data: unknown;
+  originalBytes: number;
+  filteredBytes: number;
+  /** Number of changes made (replacements, conversions, markers). */
+  edits: number;
+}
+
+/** Receives findings and notes. */
+export interface EngineSink {
+  finding(finding: FilterFinding): void;
+  note(note: FilterNote): void;
+}
+
+const SKIP: unique symbol = Symbol("skip");
+const NESTED: unique symbol = Symbol("nested");
+type Segment = string | number | typeof NESTED;
+
+const PLACEHOLDER_SHAPE = /\[[A-Z][A-Z0-9_]{0,48}_[1-9]\d{0,9}\]/g;
+const PLACEHOLDER_SHAPE_ONE = /\[[A-Z][A-Z0-9_]{0,48}_[1-9]\d{0,9}\]/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const CACHE_LIMIT = 20_000;
+
+/** Runs one walk over `value`. Never throws for anything `value` contains. */
+export function runEngine(value: unknown, config: EngineConfig, sink: EngineSink): EngineOutput {
+  const walker = new Walker(config, sink);
+  const data = walker.visitRoot(value);
+  return { data, originalBytes: walker.originalBytes, filteredBytes: walker.filteredBytes, edits: walker.edits };
+}
+
+class Walker {
+  readonly #config: EngineConfig;
+  readonly #sink: EngineSink;
+  readonly #path: Segment[] = [];
+  /** Objects on the current path (a stack: shallow in practice, and cheaper than hashing every object). */
+  readonly #ancestors: object[] = [];
+  #values = 0;
+  #counting = true;
+  originalBytes = 0;
+  filteredBytes = 0;
+  edits = 0;
+  findings = 0;
+  /** While filtering a key: its findings wait here until the key's final path is known. */
+  #pendingKey: FilterFinding[] | undefined;
+  readonly #hits: Hit[] = [];
+
+  constructor(config: EngineConfig, sink: EngineSink) {
+    this.#config = config;
+    this.#sink = sink;
+  }
+
+  visitRoot(value: unknown): unknown {
+    const out = this.#visit(value, 0, undefined, undefined);
+    return out === SKIP ? undefined : out;
+  }
+
+  #add(original: number, filtered: number): void {
+    if (this.#counting) {
+      this.originalBytes += original;
+      this.filteredBytes += filtered;
+    }
+  }
+
+  #visit(value: unknown, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
+    this.#values++;
+    switch (typeof value) {
+      case "string":
+        return this.#visitString(value, depth, fieldType ?? inherited);
+      case "number":
+        return this.#visitNumber(value, fieldType);
+      case "boolean":
+        this.#add(value ? 4 : 5, value ? 4 : 5);
+        return value;
+      case "bigint": {
+        const text = value.toString();
+        this.#note("converted", "BigInt written as a string of digits");
+        this.edits++;
+        if (fieldType !== undefined) return this.#visitFieldScalar(text, text, fieldType);
+        const bytes = text.length + 2;
+        this.#add(bytes, bytes);
+        return text;
+      }
+      case "object":
+        if (value === null) {
+          this.#add(4, 4);
+          return null;
+        }
+        return this.#visitObject(value, depth, fieldType, inherited);
+      default:
+        return SKIP; // undefined, functions, symbols: dropped as JSON.stringify does
+    }
+  }
+
+  #visitNumber(value: number, fieldType: string | undefined): unknown {
+    if (!Number.isFinite(value)) {
+      this.#add(4, 4);
+      this.edits++;
+      return null;
+    }
+    if (fieldType !== undefined) {
+      const setting = this.#config.actionFor(fieldType);
+      if (setting !== "off") return this.#visitFieldScalar(value, String(value), fieldType);
+    }
+    const bytes = jsonNumberBytes(value);
+    this.#add(bytes, bytes);
+    return value;
+  }
+
+  /** A number or BigInt under a sensitive field name. */
+  #visitFieldScalar(original: number | string, raw: string, type: string): unknown {
+    const originalBytes = typeof original === "number" ? jsonNumberBytes(original) : jsonStringBytes(raw);
+    const setting = this.#config.actionFor(type);
+    const replaced = setting === "off" ? undefined : this.#replaceWhole(type, raw, setting, original);
+    if (replaced === undefined) {
+      this.#add(originalBytes, originalBytes);
+      return original;
+    }
+    this.#add(originalBytes, jsonStringBytes(replaced));
+    return replaced;
+  }
+
+  /** Applies the action for a whole-value (field-name) finding; undefined when the value stays. */
+  #replaceWhole(type: string, raw: string, setting: FilterAction, original: string | number): string | undefined {
+    const applier = this.#config.applier;
+    if (applier === undefined) return undefined;
+    // A placeholder this vault already issued is safe as it is (tokenizing twice would break the chain back).
+    if (typeof original === "string" && original.charCodeAt(0) === 91 && this.#config.vault?.has(original) === true)
+      return undefined;
+    const applied = applier.apply(type, raw, setting, original);
+    this.#finding({ type, action: applied.action, source: "field", replacement: applied.replacement });
+    if (applied.action !== setting) this.#note("vault_full", `vault full: ${type} redacted instead of tokenized`);
+    if (applied.replacement !== undefined) this.edits++;
+    return applied.replacement;
+  }
+
+  #visitString(value: string, depth: number, type: string | undefined): string {
+    const originalBytes = jsonStringBytes(value);
+    if (type !== undefined && value.length > 0) {
+      const setting = this.#config.actionFor(type);
+      if (setting !== "off") {
+        const replaced = this.#replaceWhole(type, value, setting, value);
+        if (replaced !== undefined) {
+          this.#add(originalBytes, jsonStringBytes(replaced));
+          return replaced;
+        }
+        this.#add(originalBytes, originalBytes);
+        return value;
+      }
+    }
+    const out = this.#config.byValue || this.#config.vault !== undefined ? this.#text(value, depth, false) : value;
+    this.#add(originalBytes, out === value ? originalBytes : jsonStringBytes(out));
+    return out;
+  }
+
+  /** Filters free text: JSON held in the string, else value detection. */
+  #text(value: string, depth: number, inKey: boolean): string {
+    if (this.#config.nestedJson && !inKey && value.length >= 2) {
+      const nested = this.#nestedJson(value, depth);
+      if (nested !== undefined) return nested;
+    }
+    const hits = this.#hits;
+    if (hits.length !== 0) hits.length = 0;
+    if (this.#config.byValue) scanText(value, this.#config.caches.scan, hits);
+    const vault = this.#config.vault;
+    if (vault !== undefined && value.indexOf("[") !== -1) this.#literalHits(value, vault, hits);
+    if (hits.length === 0) return value;
+    // Copied: the shared array is reused by the next string (keys are filtered while values are).
+    return this.#replaceHits(value, hits.slice(), inKey);
+  }
+
+  /** Placeholder-shaped text the vault did not issue: escaped through the vault so detokenize gives it back. */
+  #literalHits(value: string, vault: TokenVault, hits: Hit[]): void {
+    PLACEHOLDER_SHAPE.lastIndex = 0;
+    let match = PLACEHOLDER_SHAPE.exec(value);
+    const found: Hit[] = [];
+    while (match !== null) {
+      if (!vault.has(match[0]))
+        found.push({ type: "", start: match.index, end: match.index + match[0].length, priority: 1000 });
+      match = PLACEHOLDER_SHAPE.exec(value);
+    }
+    if (found.length === 0) return;
+    // Merge: literals win over anything overlapping them.
+    const merged: Hit[] = [];
+    let i = 0;
+    for (const literal of found) {
+      while (i < hits.length && (hits[i] as Hit).end <= literal.start) merged.push(hits[i++] as Hit);
+      while (i < hits.length && (hits[i] as Hit).start < literal.end) i++;
+      merged.push(literal);
+    }
+    while (i < hits.length) merged.push(hits[i++] as Hit);
+    hits.length = 0;
+    for (const hit of merged) hits.push(hit);
+  }
+
+  #replaceHits(value: string, hits: readonly Hit[], inKey: boolean): string {
+    const applier = this.#config.applier;
+    let out = "";
+    let last = 0;
+    for (const hit of hits) {
+      const raw = value.slice(hit.start, hit.end);
+      let replacement: string | undefined;
+      if (hit.type === "") {
+        // An escaped literal: only reachable with a vault.
+        replacement = this.#config.vault?.issue("text", raw);
+        if (replacement === undefined) replacement = "[REDACTED:TEXT]";
+        this.edits++;
+      } else {
+        const setting = this.#config.actionFor(hit.type);
+        if (setting === "off" || applier === undefined) continue;
+        const applied = applier.apply(hit.type, raw, setting, raw);
+        replacement = applied.replacement;
+        this.#finding({
+          type: hit.type,
+          action: applied.action,
+          source: "value",
+          replacement,
+          start: hit.start,
+          end: hit.end,
+          inKey,
+        });
+        if (applied.action !== setting)
+          this.#note("vault_full", `vault full: ${hit.type} redacted instead of tokenized`);
+        if (replacement === undefined) continue;
+        this.edits++;
+      }
+      out += value.slice(last, hit.start) + replacement;
+      last = hit.end;
+    }
+    if (last === 0) return value;
+    return out + value.slice(last);
+  }
+
+  /** JSON text in a string: filtered as data and written back (same indentation) if anything changed. */
+  #nestedJson(value: string, depth: number): string | undefined {
+    let first = 0;
+    while (first < value.length && first < 8 && isSpace(value.charCodeAt(first))) first++;
+    let lastIndex = value.length - 1;
+    while (lastIndex > first && value.length - lastIndex < 8 && isSpace(value.charCodeAt(lastIndex))) lastIndex--;
+    const open = value.charCodeAt(first);
+    const close = value.charCodeAt(lastIndex);
+    if (!((open === 123 && close === 125) || (open === 91 && close === 93) || (open === 34 && close === 34)))
+      return undefined;
+    if (open === 91) {
+      // `[EMAIL_1]`, `[link]`: not JSON arrays.
+      let second = first + 1;
+      while (second < lastIndex && isSpace(value.charCodeAt(second))) second++;
+      const c = value.charCodeAt(second);
+      if (
+        !(
+          c === 123 ||
+          c === 91 ||
+          c === 34 ||
+          c === 93 ||
+          c === 45 ||
+          (c >= 48 && c <= 57) ||
+          c === 116 ||
+          c === 102 ||
+          c === 110
+        )
+      )
+        return undefined;
+    }
+    if (depth >= this.#config.maxDepth) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+    const editsBefore = this.edits;
+    const counting = this.#counting;
+    this.#counting = false;
+    this.#path.push(NESTED);
+    let out: unknown;
+    try {
+      out =
+        typeof parsed === "string"
+          ? this.#text(parsed, depth + 1, false)
+          : this.#visit(parsed, depth + 1, undefined, undefined);
+    } finally {
+      this.#path.pop();
+      this.#counting = counting;
+    }
+    if (this.edits === editsBefore) return value;
+    const indent = /^[[{]\r?\n([ \t]+)/.exec(value.slice(first));
+    return JSON.stringify(out, null, indent === null ? undefined : indent[1]);
+  }
+
+  #visitObject(value: object, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
+    if (depth >= this.#config.maxDepth)
+      return this.#marker("max_depth", `[max depth ${this.#config.maxDepth}: ${describe(value)}]`);
+    const ancestors = this.#ancestors;
+    for (let i = ancestors.length - 1; i >= 0; i--)
+      if (ancestors[i] === value) return this.#marker("circular", "[circular reference]");
+    ancestors.push(value);
+    try {
+      return this.#visitContainer(value, depth, fieldType, inherited);
+    } catch (error) {
+      return this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
+    } finally {
+      ancestors.pop();
+    }
+  }
+
+  #visitContainer(value: object, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
+    if (Array.isArray(value)) return this.#visitArray(value, depth, fieldType, inherited);
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") {
+      // Dates and friends: JSON semantics.
+      const converted: unknown = toJSON.call(value, "");
+      return this.#visit(converted, depth + 1, fieldType, inherited);
+    }
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || isSharedArrayBuffer(value)) {
+      const bytes = (value as { byteLength: number }).byteLength;
+      return this.#marker("binary", `[binary: ${constructorName(value)}, ${formatCount(bytes)} bytes]`);
+    }
+    if (value instanceof Map) {
+      this.#note("converted", "Map written as an object (or as [key, value] pairs when keys are not strings)");
+      this.edits++;
+      const entries = [...value.entries()];
+      if (entries.every(([k]) => typeof k === "string" || typeof k === "number")) {
+        const object: Record<string, unknown> = {};
+        for (const [k, v] of entries) setOwn(object, String(k), v);
+        return this.#visitPlain(object, Object.keys(object), depth, inherited);
+      }
+      return this.#visitArray(entries, depth, fieldType, inherited);
+    }
+    if (value instanceof Set) {
+      this.#note("converted", "Set written as an array");
+      this.edits++;
+      return this.#visitArray([...value], depth, fieldType, inherited);
+    }
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+      return this.#visit(value.valueOf(), depth, fieldType, inherited);
+    }
+    if (value instanceof Error) {
+      const object: Record<string, unknown> = { name: value.name, message: value.message };
+      for (const key of Object.keys(value)) setOwn(object, key, (value as unknown as Record<string, unknown>)[key]);
+      return this.#visitPlain(object, Object.keys(object), depth, inherited);
+    }
+    return this.#visitPlain(value as Record<string, unknown>, Object.keys(value), depth, inherited);
+  }
+
+  #visitArray(
+    value: readonly unknown[],
+    depth: number,
+    fieldType: string | undefined,
+    inherited: string | undefined,
+  ): unknown[] {
+    const length = value.length;
+    const out: unknown[] = [];
+    this.#add(2, 2);
+    const path = this.#path;
+    for (let i = 0; i < length; i++) {
+      if (i > 0) this.#add(1, 1);
+      if (this.#values >= this.#config.maxNodes) {
+        out.push(
+          this.#marker(
+            "max_nodes",
+            `[node limit ${formatCount(this.#config.maxNodes)}: ${formatCount(length - i)} more items]`,
+          ),
+        );
+        break;
+      }
+      path.push(i);
+      let item: unknown;
+      try {
+        item = value[i];
+      } catch (error) {
+        item = this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
+      }
+      // Elements of an array under a sensitive name (`emails: [...]`) are that type too.
+      const child = this.#visit(item, depth + 1, fieldType, inherited);
+      if (child === SKIP) {
+        this.#add(4, 4);
+        out.push(null);
+      } else {
+        out.push(child);
+      }
+      path.pop();
+    }
+    return out;
+  }
+
+  #visitPlain(
+    value: Record<string, unknown>,
+    keys: readonly string[],
+    depth: number,
+    inherited: string | undefined,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.#add(2, 2);
+    const config = this.#config;
+    const path = this.#path;
+    let first = true;
+    const keyCache = config.caches.keys;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      if (this.#values >= config.maxNodes) {
+        const marker = `[node limit ${formatCount(config.maxNodes)}: ${formatCount(keys.length - index)} more keys]`;
+        const bytes = (first ? 0 : 1) + jsonStringBytes("…") + 1;
+        this.#add(bytes, bytes);
+        out["…"] = this.#marker("max_nodes", marker);
+        break;
+      }
+      let item: unknown;
+      try {
+        item = value[key];
+      } catch (error) {
+        item = this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
+      }
+      const kind = typeof item;
+      if (item === undefined || kind === "function" || kind === "symbol") continue;
+      let info = keyCache.get(key);
+      if (info === undefined) {
+        info = this.#keyInfo(key);
+        if (keyCache.size < CACHE_LIMIT) keyCache.set(key, info);
+      }
+      const keyType = info.type;
+      let outKey = key;
+      let outKeyBytes = info.bytes;
+      let segment = info.segment;
+      let keyFindings: FilterFinding[] | undefined;
+      if (!info.clean) {
+        keyFindings = [];
+        this.#pendingKey = keyFindings;
+        try {
+          outKey = this.#text(key, 0, true);
+        } finally {
+          this.#pendingKey = undefined;
+        }
+        if (outKey !== key) {
+          if (Object.hasOwn(out, outKey)) outKey = uniqueKey(out, outKey);
+          outKeyBytes = jsonStringBytes(outKey);
+          segment = formatSegment(outKey);
+        }
+      }
+      this.#add(info.bytes + 1 + (first ? 0 : 1), outKeyBytes + 1 + (first ? 0 : 1));
+      first = false;
+      path.push(segment);
+      if (keyFindings !== undefined && keyFindings.length > 0) {
+        const where = this.#formatPath();
+        for (const finding of keyFindings) {
+          finding.path = where.path;
+          if (where.innerPath !== undefined) finding.innerPath = where.innerPath;
+          this.#sink.finding(finding);
+        }
+      }
+      // A secret-named container (`credentials: {…}`) makes every string inside it that type.
+      let childInherited = inherited;
+      if (keyType !== undefined && typeTable().get(keyType)?.category !== "pii") childInherited = keyType;
+      const child = this.#visit(item, depth + 1, keyType, childInherited);
+      path.pop();
+      if (outKey === "__proto__") {
+        Object.defineProperty(out, outKey, { value: child, enumerable: true, writable: true, configurable: true });
+      } else {
+        out[outKey] = child;
+      }
+    }
+    return out;
+  }
+
+  #keyInfo(key: string): KeyInfo {
+    const config = this.#config;
+    let type: string | undefined;
+    if (config.byField) {
+      type = classifyFieldName(key, config.fieldExtra, config.fieldIgnore);
+      if (type !== undefined && config.actionFor(type) === "off") type = undefined;
+    }
+    let clean = true;
+    if (config.scanKeys && key.length >= 5) {
+      const hits: Hit[] = [];
+      if (config.byValue) scanText(key, config.caches.scan, hits);
+      if (hits.length > 0 || (config.vault !== undefined && PLACEHOLDER_SHAPE_ONE.test(key))) clean = false;
+    }
+    return { type, clean, bytes: jsonStringBytes(key), segment: formatSegment(key) };
+  }
+
+  #marker(kind: FilterNoteKind, text: string): string {
+    this.#note(kind, text);
+    this.edits++;
+    const bytes = jsonStringBytes(text);
+    this.#add(bytes, bytes);
+    return text;
+  }
+
+  #note(kind: FilterNoteKind, detail: string): void {
+    this.#sink.note({ path: this.#formatPath().path, kind, detail });
+  }
+
+  #finding(partial: {
+    type: string;
+    action: FilterAction;
+    source: "field" | "value";
+    replacement: string | undefined;
+    start?: number;
+    end?: number;
+    inKey?: boolean;
+  }): void {
+    const { path, innerPath } = this.#formatPath();
+    const finding: FilterFinding = {
+      path,
+      type: partial.type,
+      action: partial.action,
+      category: typeTable().get(partial.type)?.category ?? "secret",
+      source: partial.source,
+    };
+    if (innerPath !== undefined) finding.innerPath = innerPath;
+    if (partial.inKey === true) finding.inKey = true;
+    if (partial.start !== undefined && partial.end !== undefined && innerPath === undefined) {
+      finding.start = partial.start;
+      finding.end = partial.end;
+    }
+    if (partial.replacement !== undefined) finding.replacement = partial.replacement;
+    this.findings++;
+    if (this.#pendingKey !== undefined) this.#pendingKey.push(finding);
+    else this.#sink.finding(finding);
+  }
+
+  #formatPath(): { path: string; innerPath: string | undefined } {
+    let path = "$";
+    let inner: string | undefined;
+    for (const segment of this.#path) {
+      if (segment === NESTED) {
+        if (inner === undefined) inner = "$";
+        else inner += " > $";
+        continue;
+      }
+      const part = typeof segment === "number" ? `[${segment}]` : segment;
+      if (inner === undefined) path += part;
+      else inner += part;
+    }
+    return { path, innerPath: inner };
+  }
+}
+
+function formatSegment(key: string): string {
+  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+function isSharedArrayBuffer(value: object): boolean {
+  return typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer;
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function uniqueKey(target: Record<string, unknown>, key: string): string {
+  let n = 2;
+  while (Object.hasOwn(target, `${key}#${n}`)) n++;
+  return `${key}#${n}`;
+}
+
+function constructorName(value: object): string {
+  try {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === "string" && name.length > 0 ? name : "object";
+  } catch {
+    return "object";
+  }
+}
+
+function describe(value: object): string {
+  try {
+    if (Array.isArray(value)) return `array of ${formatCount(value.length)} items`;
+    return `object with ${formatCount(Object.keys(value).length)} keys`;
+  } catch {
+    return "object";
+  }
+}
+
+function errorName(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.name;
+  } catch {
+    // a hostile error object
+  }
+  return "error";
+}
+
+export { SKIP };
