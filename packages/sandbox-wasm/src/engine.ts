@@ -832,7 +832,7 @@ class Run {
       if (ctx.typeof(str) !== "string") {
         return { ok: true, value: undefined, bytes: 0 };
       }
-      const length = ctx.getNumber(ctx.getProp(str, "length").consume((h) => h.dup()));
+      const length = ctx.getProp(str, "length").consume((h) => ctx.getNumber(h));
       if (length > maxBytes) {
         return { ok: false, error: this.tooLarge(what, `at least ${length}`, maxBytes) };
       }
@@ -869,7 +869,7 @@ class Run {
     const handle = r.value;
     try {
       if (ctx.typeof(handle) !== "string") return { logs: [], truncated: true };
-      const length = ctx.getNumber(ctx.getProp(handle, "length").consume((h) => h.dup()));
+      const length = ctx.getProp(handle, "length").consume((h) => ctx.getNumber(h));
       if (length > this.options.maxLogBytes * 6 + 64 * 1024) return { logs: [], truncated: true };
       const parsed = parseGuestJson(ctx.getString(handle), 3);
       if (!Array.isArray(parsed) || !Array.isArray(parsed[1])) return { logs: [], truncated: true };
@@ -931,7 +931,7 @@ class Run {
         const h = ctx.getProp(handle, key);
         try {
           if (ctx.typeof(h) !== "string") return undefined;
-          const length = ctx.getNumber(ctx.getProp(h, "length").consume((l) => l.dup()));
+          const length = ctx.getProp(h, "length").consume((l) => ctx.getNumber(l));
           if (length > 64 * MAX_ERROR_TEXT) return "(message too long)";
           return cap(ctx.getString(h));
         } finally {
