@@ -398,7 +398,7 @@ export class Engine implements MatchSink {
         throw new Error(`the snapshot tracks ${t.keys.length} "${t.name}" keys but maxTrackedKeys is ${table.maxKeys}`);
       for (const k of t.keys) {
         if (table.find(k.key) >= 0) throw new Error(`key "${k.key}" appears twice in table "${t.name}"`);
-        const slot = table.touch(k.key, k.lastSeen);
+        const slot = table.touch(k.key, k.lastSeen, true);
         for (const [i, data] of k.states) {
           const runtime = this.runtimes[i];
           if (runtime === undefined || runtime.table !== table)

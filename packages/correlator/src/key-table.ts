@@ -88,16 +88,17 @@ export class KeyTable {
    *
    * @param key - a group key
    * @param time - the event time of the event touching it
+   * @param restoring - true while restoring a snapshot: no expiry (the keys come in with their last-seen times)
    * @returns the slot
    */
-  touch(key: string, time: number): number {
+  touch(key: string, time: number, restoring = false): number {
     if (key === this.lastKey) {
       this.refresh(this.lastSlot, time);
       return this.lastSlot;
     }
     let slot = this.slots.get(key);
     if (slot === undefined) {
-      slot = this.insert(key, time);
+      slot = this.insert(key, time, restoring);
     } else if (slot !== this.head) {
       this.unlink(slot);
       this.pushHead(slot);
@@ -190,8 +191,8 @@ export class KeyTable {
     return out;
   }
 
-  private insert(key: string, time: number): number {
-    this.expire(time, 2);
+  private insert(key: string, time: number, restoring: boolean): number {
+    if (!restoring) this.expire(time, 2);
     if (this.slots.size >= this.maxKeys && this.tail !== NONE) this.remove(this.tail, "evicted");
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
