@@ -50,7 +50,9 @@ const eventArb = fc.record({
   severity: fc.constantFrom("low", "medium", "high", "critical" as const),
 });
 
-function stream(items: fc.infer<typeof eventArb>[]): SecurityEvent[] {
+type Item = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
+
+function stream(items: Item[]): SecurityEvent[] {
   let t = 0;
   return items.map((item) => {
     t = Math.max(0, t + item.dt);
