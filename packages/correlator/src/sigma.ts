@@ -219,6 +219,8 @@ function globToRegex(glob: string): RegExp {
 
 /** Parses `sel1 and not (sel2 or 1 of filter_*)` into a filter. */
 function conditionFilter(condition: string, selections: Map<string, EventFilter>, where: string): EventFilter {
+  if (condition.includes("|"))
+    fail(where, `aggregations in conditions ("${condition}") are obsolete; use a correlation rule`);
   const tokens = tokenize(condition, where);
   let pos = 0;
   const peek = (): string | undefined => tokens[pos];
