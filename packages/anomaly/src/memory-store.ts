@@ -116,6 +116,7 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
   let disposed = false;
 
   function ensureSlots(count: number): void {
+    while (blocks.length * BLOCK_RECORDS < count) blocks.push(new Float64Array(BLOCK_RECORDS * PROFILE_RECORD_LENGTH));
     if (count <= prev.length) return;
     const capacity = Math.min(maxProfiles, Math.max(1024, prev.length * 2, count));
     const grow = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
@@ -126,7 +127,6 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
     lastAccess = grow(lastAccess, (n) => new Float64Array(n));
     prev = grow(prev, (n) => new Int32Array(n));
     next = grow(next, (n) => new Int32Array(n));
-    while (blocks.length * BLOCK_RECORDS < count) blocks.push(new Float64Array(BLOCK_RECORDS * PROFILE_RECORD_LENGTH));
   }
 
   function unlink(slot: number): void {

@@ -48,6 +48,17 @@ describe("memory store: bounds", () => {
     expect(detector.getProfile("user-0")).toBeUndefined();
   });
 
+  it("grows block by block past many allocation boundaries", () => {
+    const store = createMemoryProfileStore({ maxProfiles: 40_000 });
+    for (let i = 0; i < 40_000; i++)
+      store.update(`u${i}`, 1, (record, offset) => {
+        record[offset] = 1;
+        record[offset + 1] = i;
+      });
+    for (const i of [0, 4_095, 4_096, 12_288, 12_289, 39_999]) expect(store.read(`u${i}`, 1)?.[1]).toBe(i);
+    expect(store.allocatedBytes).toBe(10 * 4096 * PROFILE_RECORD_BYTES);
+  });
+
   it("validates its options", () => {
     try {
       createMemoryProfileStore({ maxProfiles: 0 });
