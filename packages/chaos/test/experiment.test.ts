@@ -427,6 +427,23 @@ describe("limits, sharing and dry runs", () => {
     expect((await s2).status).toBe("interrupted");
   });
 
+  it("leaves the injection point idle again once the experiment is over", async () => {
+    engine = createChaosEngine();
+    const promise = Promise.resolve("same");
+    const call = engine.wrap("svc", () => promise);
+    const result = await engine.startExperiment({
+      name: "short",
+      target: "svc",
+      failureType: "ERROR_INJECTION",
+      durationMs: 50,
+      steadyStateMs: 0,
+      recoveryMs: 0,
+    });
+    expect(result.status).toBe("completed");
+    expect(call()).toBe(promise);
+    expect(engine.running()).toEqual([]);
+  });
+
   it("validates definitions and targets before starting", async () => {
     engine = createChaosEngine();
     engine.wrap("svc", async () => 1);
