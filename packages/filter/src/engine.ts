@@ -571,7 +571,7 @@ class Walker {
     };
     if (innerPath !== undefined) finding.innerPath = innerPath;
     if (partial.inKey === true) finding.inKey = true;
-    if (partial.start !== undefined && partial.end !== undefined && innerPath === undefined) {
+    if (partial.start !== undefined && partial.end !== undefined) {
       finding.start = partial.start;
       finding.end = partial.end;
     }

@@ -132,6 +132,8 @@ const NOT_SENSITIVE = new Set([
   "tokenendpoint", "tokenurl", "tokenuri", "emailtemplate", "emailsubject", "emailbody", "secretref",
 ]);
 
+const PASS_WORD = /(?:[_.-]pass|^pass)$/i;
+const PASS_CAMEL = /[a-z0-9]Pass$/;
 const COUNTING_TOKEN = /(?:max|min|total|input|output|prompt|completion|num|count|used|page|next|cache)token$/;
 
 let exact: Map<string, string> | undefined;
@@ -168,6 +170,9 @@ export function classifyFieldName(
 ): string | undefined {
   if (name.length > 64) return undefined;
   const normal = normaliseFieldName(name);
+  // `SMTP_PASS`, `db-pass`, `adminPass`: "pass" as its own word at the end (not `bypass`, `compass`).
+  if ((PASS_WORD.test(name) || PASS_CAMEL.test(name)) && !ignore?.has(normal) && extra?.get(normal) === undefined)
+    return "password";
   if (normal.length === 0) return undefined;
   if (ignore?.has(normal)) return undefined;
   const custom = extra?.get(normal);

@@ -41,6 +41,8 @@ export interface ScanContext {
 }
 
 const P_PEM = 100;
+/** Webhook URLs contain long numeric ids that could pass for card numbers: the URL wins. */
+const P_WEBHOOK = 95;
 const P_CHECKSUM = 90;
 const P_PREFIX = 80;
 const P_URL = 75;
@@ -55,7 +57,7 @@ const P_ASSIGN = 30;
 const TOKEN_CLASS = "A-Za-z0-9_\\-.+$";
 // Numbers with separators (or a leading + or parenthesis), and IBAN/NINO-like sequences, in one regex: both start
 // right after a non-token character, with distinct first characters.
-const NUMBER_OR_IBAN_SOURCE = `(?<![${TOKEN_CLASS}(])(?:([+(]?\\d[\\d \\-.()]{4,40}\\d)|[A-Z]{2} ?\\d{2}(?: ?[A-Z0-9]{1,4}){1,9})`;
+const NUMBER_OR_IBAN_SOURCE = `(?<![${TOKEN_CLASS}])(?:((?:\\(\\+|[+(])?\\d[\\d \\-.()]{4,40}\\d)|[A-Z]{2} ?\\d{2}(?: ?[A-Z0-9]{1,4}){1,9})`;
 
 let numberRe: RegExp | undefined;
 let tokenTable: Uint8Array | undefined;
@@ -96,7 +98,6 @@ const PYPI = /^pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}$/;
 const TELEGRAM_TAIL = /^AA[0-9A-Za-z_-]{33}$/;
 const DATABRICKS = /^dapi[a-f0-9]{32}(?:-\d)?$/;
 const JWT = /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*$/;
-const BCRYPT = /^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/;
 const BEARER_VALUE = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 const GITHUB_TYPES: Readonly<Record<string, string>> = {
@@ -165,6 +166,7 @@ export function scanText(text: string, context: ScanContext, out: Hit[]): void {
   if (text.indexOf("@") !== -1) emailPass(text, hits);
   if (text.indexOf("://") !== -1) urlPass(text, hits);
   if (text.indexOf("-----BEGIN ") !== -1) pemPass(text, hits);
+  if (text.indexOf("$2") !== -1 || text.indexOf("$argon2") !== -1) hashPass(text, hits);
   if (text.indexOf("=") !== -1 || text.indexOf(":") !== -1) assignmentPass(text, context, hits);
   if (hits.length === 0) return;
   resolveOverlaps(hits, out);
@@ -217,7 +219,13 @@ export function candidatePass(text: string, hits: Hit[]): void {
   let match = re.exec(text);
   while (match !== null) {
     if (match[1] !== undefined) {
-      dispatchNumber(text, match.index, match.index + match[0].length, hits);
+      // "(+49 30 …)": the parenthesis opens a remark, not an area code.
+      let skip = 0;
+      if (text.charCodeAt(match.index) === 40) {
+        const close = match[0].indexOf(")");
+        if (text.charCodeAt(match.index + 1) === 43 || close === -1 || close > 6) skip = 1;
+      }
+      dispatchNumber(text, match.index + skip, match.index + match[0].length, hits);
     } else {
       const end = ibanOrNino(text, match.index, hits);
       re.lastIndex = end === -1 ? match.index + 1 : end;
@@ -299,32 +307,25 @@ function collectCompact(text: string, start: number, count: number): number {
 
 function dispatchToken(text: string, start: number, rawEnd: number, hits: Hit[]): void {
   let end = rawEnd;
-  // Sentence punctuation glued to a token is not part of it.
-  while (end > start) {
-    const code = text.charCodeAt(end - 1);
-    if (code === 46 || code === 45 || code === 43) end--;
-    else break;
-  }
+  // A full stop glued to a token ends the sentence; `-` and `+` belong to base64url and base64 alphabets.
+  while (end > start && text.charCodeAt(end - 1) === 46) end--;
   const length = end - start;
   if (length < 16) return;
   const c0 = text.charCodeAt(start);
-  if ((length === 35 || length === 36) && mailchimpShape(text, end)) {
+  if ((length === 36 || length === 37) && mailchimpShape(text, end)) {
     if (MAILCHIMP.test(text.slice(start, end)))
       hits.push({ type: "mailchimp_api_key", start, end, priority: P_PREFIX });
     return;
   }
-  if (isDigit(c0)) {
-    // Only card numbers written without spaces get here (spaced ones are number candidates).
-    if (length <= 23 && onlyDigitsAndDashes(text, start, end)) {
-      const value = text.slice(start, end);
-      if (cardValid(value) && cardGroupingOk(value))
-        hits.push({ type: "credit_card", start, end, priority: P_CHECKSUM });
-    }
+  if (isDigit(c0) && length <= 23 && onlyDigitsAndDashes(text, start, end)) {
+    // Card numbers written without spaces (spaced ones are number candidates).
+    const value = text.slice(start, end);
+    if (cardValid(value) && cardGroupingOk(value)) hits.push({ type: "credit_card", start, end, priority: P_CHECKSUM });
     return;
   }
   if (length > 20_000) return; // no provider token is this long; a huge run is data, not a key
   const value = text.slice(start, end);
-  const type = classifyToken(value, text, start);
+  const type = isDigit(c0) ? undefined : classifyToken(value, text, start);
   if (type !== undefined) {
     if (type === "telegram_bot_token") {
       let digitsStart = start - 1;
@@ -349,7 +350,7 @@ function dispatchToken(text: string, start: number, rawEnd: number, hits: Hit[])
 
 /** `…-us12` / `…-us1` at the end of a token (a Mailchimp data-centre suffix). */
 function mailchimpShape(text: string, end: number): boolean {
-  const dash = text.charCodeAt(end - 3) === 45 ? end - 3 : text.charCodeAt(end - 4) === 45 ? end - 4 : -1;
+  const dash = text.charCodeAt(end - 4) === 45 ? end - 4 : text.charCodeAt(end - 5) === 45 ? end - 5 : -1;
   return dash !== -1 && text.charCodeAt(dash + 1) === 117 && text.charCodeAt(dash + 2) === 115;
 }
 
@@ -448,8 +449,6 @@ function classifyToken(value: string, text: string, start: number): string | und
       return PYPI.test(value) ? "pypi_token" : undefined;
     case 101: // e
       return JWT.test(value) && jwtHeaderValid(value) ? "jwt" : undefined;
-    case 36: // $
-      return length === 60 && BCRYPT.test(value) ? "password_hash" : undefined;
     default:
       return undefined;
   }
@@ -566,9 +565,9 @@ function versionBefore(text: string, start: number): boolean {
 }
 
 const NANP = /^(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}$/;
-const TRUNK_NATIONAL = /^(?:\(0\d{1,4}\) ?|0\d{1,4}[ -])\d{2,5}(?:[ -]\d{2,5}){0,3}$/;
+const TRUNK_NATIONAL = /^(?:\(0\d{1,4}\) ?|0\d{1,4}[ -])\d{2,8}(?:[ -]\d{2,8}){0,3}$/;
 const BRAZIL = /^\(\d{2}\) ?9?\d{4}-\d{4}$/;
-const INTERNATIONAL = /^(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]\d{1,5}){1,6}$/;
+const INTERNATIONAL = /^(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]\d{1,8}){1,6}$/;
 const INTERNATIONAL_COMPACT = /^\+[1-9]\d{7,14}$/;
 
 /** Phone numbers of several countries in their usual written forms; plain digit runs are not phones. */
@@ -610,7 +609,10 @@ export function emailPass(text: string, hits: Hit[]): void {
     const end = start + value.length;
     const tld = value.slice(value.lastIndexOf(".") + 1).toLowerCase();
     const scpRemote = value.startsWith("git@") && text.charCodeAt(end) === 58;
-    if (!FILE_EXTENSIONS.has(tld) && !scpRemote) hits.push({ type: "email", start, end, priority: P_EMAIL });
+    // `https://user@host/…`: a URL's user name, not an address.
+    const userinfo = start >= 3 && text.charCodeAt(start - 1) === 47 && text.charCodeAt(start - 2) === 47;
+    if (!FILE_EXTENSIONS.has(tld) && !scpRemote && !userinfo)
+      hits.push({ type: "email", start, end, priority: P_EMAIL });
     match = re.exec(text);
   }
 }
@@ -686,7 +688,7 @@ function urlHits(scheme: string, rest: string, restStart: number, hits: Hit[]): 
           type: "slack_webhook_url",
           start,
           end: restStart + authorityEnd + m[0].length,
-          priority: P_PREFIX,
+          priority: P_WEBHOOK,
         });
       }
     } else if (/^(?:ptb\.|canary\.)?discord(?:app)?\.com$/.test(host)) {
@@ -697,10 +699,27 @@ function urlHits(scheme: string, rest: string, restStart: number, hits: Hit[]): 
           type: "discord_webhook_url",
           start,
           end: restStart + authorityEnd + m[0].length,
-          priority: P_PREFIX,
+          priority: P_WEBHOOK,
         });
       }
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Password hashes (their alphabet has `/`, which splits tokens)
+
+let hashRe: RegExp | undefined;
+
+function hashPass(text: string, hits: Hit[]): void {
+  hashRe ??=
+    /(?<![A-Za-z0-9$./])(?:\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$v=\d{1,3}\$m=\d{1,10},t=\d{1,4},p=\d{1,3}\$[A-Za-z0-9+/]{8,128}\$[A-Za-z0-9+/]{16,256})(?![A-Za-z0-9./+])/g;
+  const re = hashRe;
+  re.lastIndex = 0;
+  let match = re.exec(text);
+  while (match !== null) {
+    hits.push({ type: "password_hash", start: match.index, end: match.index + match[0].length, priority: P_PREFIX });
+    match = re.exec(text);
   }
 }
 
@@ -776,7 +795,8 @@ const PLACEHOLDER_WORDS = new Set([
 export function isPlaceholder(value: string): boolean {
   const c0 = value.charCodeAt(0);
   // ${VAR}  <token>  {{var}}  %s  [EMAIL_1]  *** ...
-  if (c0 === 36 || c0 === 60 || c0 === 123 || c0 === 37 || c0 === 91) return true;
+  if (c0 === 36 || c0 === 60 || c0 === 123 || c0 === 91) return true;
+  if (c0 === 37 && /^%(?:[sdifx]|\(\w+\)[sd]|\w+%)$/.test(value)) return true;
   if (/^(?:\*+|x+|X+|\.+|-+|_+|#+|•+)$/.test(value)) return true;
   const lower = value.toLowerCase();
   if (PLACEHOLDER_WORDS.has(lower)) return true;
@@ -939,9 +959,12 @@ function assignmentAt(text: string, p: number, sep: number, context: ScanContext
     if (quote.length === 2) valueEnd--; // the backslash of \"
   } else {
     valueEnd = valueStart;
+    // In a query string `&` starts the next parameter; in env files and logs it can be part of a password.
+    const before = keyStart > 0 ? text.charCodeAt(keyStart - 1) : 0;
+    const inQuery = before === 63 || before === 38 || before === 35; // ? & #
     while (valueEnd < text.length && valueEnd - valueStart <= 4096) {
       const code = text.charCodeAt(valueEnd);
-      // whitespace " ' ` , ; & < > ) } ] |
+      // whitespace " ' ` , ; & (in queries) < > ) } ] |
       if (
         code <= 32 ||
         code === 34 ||
@@ -949,7 +972,7 @@ function assignmentAt(text: string, p: number, sep: number, context: ScanContext
         code === 96 ||
         code === 44 ||
         code === 59 ||
-        code === 38 ||
+        (code === 38 && inQuery) ||
         code === 60 ||
         code === 62 ||
         code === 41 ||

@@ -49,7 +49,10 @@ export interface FilterFinding {
   innerPath?: string;
   /** Found inside the object key at `path` rather than in its value. */
   inKey?: boolean;
-  /** Offsets `[start, end)` inside the original string, for values found inside text. */
+  /**
+   * Offsets `[start, end)` of a value found inside text: in the string at `path`, or, with `innerPath`, in the string
+   * at `innerPath` inside the JSON text.
+   */
   start?: number;
   /** See `start`. */
   end?: number;
