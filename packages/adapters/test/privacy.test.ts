@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createFilterPipeline, createTokenVault } from "@athena/filter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createToolRegistry,
@@ -7,6 +8,7 @@ import {
   mcpAdapter,
   type PrivacyVault,
   type ToolAdapter,
+  type ToolCallRecord,
   type ToolError,
   type ToolRegistry,
 } from "../src/index.js";
@@ -132,5 +134,51 @@ describe("privacy vault (in-test vault)", () => {
     const error = await rejection(registry.call("memory/read_graph", {}, { executionId: "p3" }));
     expect(error.code).toBe("TOOL_FAILED");
     expect(error.message).toContain("could not detokenize");
+  });
+});
+
+describe("privacy with @athena/filter's token vault and pipeline", () => {
+  it("keeps a customer's phone and e-mail out of results, restores them for the next tool, and redacts secrets", async () => {
+    await memory.client.callTool({
+      name: "create_entities",
+      arguments: {
+        entities: [
+          {
+            name: "Grace",
+            entityType: "customer",
+            observations: ["phone +44 20 7946 0958", "mail grace@example.org", "deploy key AKIAIOSFODNN7EXAMPLE"],
+          },
+        ],
+      },
+    });
+    // Personal data goes to the vault (reversible placeholders); secrets are left to the output filter.
+    const vault = createTokenVault({ disabledTypes: ["aws_access_key_id"] });
+    const records: ToolCallRecord[] = [];
+    const registry = createToolRegistry({
+      policy: { allow: ["memory/search_nodes", "filesystem/write_file"] },
+      adapters,
+      privacy: vault,
+      outputFilter: createFilterPipeline(),
+      onCall: (record) => records.push(record),
+    });
+    const found = (await registry.call("memory/search_nodes", { query: "Grace" }, { executionId: "f1" })) as {
+      entities: { name: string; observations: string[] }[];
+    };
+    const seen = JSON.stringify(found);
+    expect(found.entities.map((entity) => entity.name)).toEqual(["Grace"]);
+    for (const secret of ["7946 0958", "grace@example.org", "AKIAIOSFODNN7EXAMPLE"]) expect(seen).not.toContain(secret);
+    const [phone, mail] = found.entities[0]?.observations ?? [];
+    expect(phone).toMatch(/^phone \[PHONE_\d+\]$/);
+    expect(mail).toMatch(/^mail \[EMAIL_\d+\]$/);
+    expect(records[0]?.tool).toBe("memory/search_nodes");
+    // Secrets are the pipeline's: redacted for good, and the audit record says the result was filtered.
+    expect(found.entities[0]?.observations[2]).toBe("deploy key [REDACTED:AWS_ACCESS_KEY_ID]");
+    expect(records[0]?.filtered).toBe(true);
+
+    // The program passes the placeholders on; the filesystem server receives the real values.
+    const path = join(filesystem.dir, "grace.txt");
+    const placeholders = `${phone?.slice("phone ".length)} / ${mail?.slice("mail ".length)}`;
+    await registry.call("filesystem/write_file", { path, content: `call ${placeholders}` }, { executionId: "f1" });
+    expect(readFileSync(path, "utf8")).toBe("call +44 20 7946 0958 / grace@example.org");
   });
 });
