@@ -11,7 +11,7 @@ describe("createStreamingDetector", () => {
         fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 99 }),
         (values) => {
           const detector = createStreamingDetector({ minSamples: 1_000 });
-          values.forEach((v, i) => detector.update(v, i));
+          for (const [i, v] of values.entries()) detector.update(v, i);
           const state = detector.state();
           expect(state.samples).toBe(values.length);
           expect(state.mean).toBeCloseTo(mean(values), 6);
