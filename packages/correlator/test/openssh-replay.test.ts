@@ -36,45 +36,50 @@ function parseLog(log: string): SecurityEvent[] {
     const [, mon, day, hh, mm, ss, pid, message] = m as unknown as string[];
     const timestamp = Date.UTC(YEAR, MONTHS.indexOf(mon as string), Number(day), Number(hh), Number(mm), Number(ss));
     const base = { source: "sshd", timestamp, data: { pid: Number(pid) } };
-    let r: RegExpExecArray | null;
-    if ((r = FAILED.exec(message as string)) !== null) {
+    const msg = message as string;
+    const failed = FAILED.exec(msg);
+    const repeated = failed === null ? REPEATED.exec(msg) : null;
+    const accepted = ACCEPTED.exec(msg);
+    const invalid = INVALID.exec(msg);
+    const bracket = BREAK_IN.test(msg) ? BRACKET_IP.exec(msg) : null;
+    if (failed !== null) {
       events.push({
         ...base,
         type: "AUTHENTICATION_FAILURE",
         severity: "medium",
-        userId: (r[1] ?? r[2]) as string,
-        ipAddress: r[3] as string,
-        data: { ...base.data, invalidUser: r[1] !== undefined },
+        userId: (failed[1] ?? failed[2]) as string,
+        ipAddress: failed[3] as string,
+        data: { ...base.data, invalidUser: failed[1] !== undefined },
       });
-    } else if ((r = REPEATED.exec(message as string)) !== null) {
-      for (let i = 0; i < Number(r[1]); i++) {
+    } else if (repeated !== null) {
+      for (let i = 0; i < Number(repeated[1]); i++) {
         events.push({
           ...base,
           type: "AUTHENTICATION_FAILURE",
           severity: "medium",
-          userId: r[3] as string,
-          ipAddress: r[4] as string,
-          data: { ...base.data, invalidUser: r[2] !== undefined, repeated: true },
+          userId: repeated[3] as string,
+          ipAddress: repeated[4] as string,
+          data: { ...base.data, invalidUser: repeated[2] !== undefined, repeated: true },
         });
       }
-    } else if ((r = ACCEPTED.exec(message as string)) !== null) {
+    } else if (accepted !== null) {
       events.push({
         ...base,
         type: "AUTHENTICATION_SUCCESS",
         severity: "low",
-        userId: r[1] as string,
-        ipAddress: r[2] as string,
+        userId: accepted[1] as string,
+        ipAddress: accepted[2] as string,
       });
-    } else if ((r = INVALID.exec(message as string)) !== null) {
+    } else if (invalid !== null) {
       events.push({
         ...base,
         type: "SSH_INVALID_USER",
         severity: "low",
-        userId: r[1] as string,
-        ipAddress: r[2] as string,
+        userId: invalid[1] as string,
+        ipAddress: invalid[2] as string,
       });
-    } else if (BREAK_IN.test(message as string) && (r = BRACKET_IP.exec(message as string)) !== null) {
-      events.push({ ...base, type: "SSH_REVERSE_MAPPING_FAILED", severity: "low", ipAddress: r[1] as string });
+    } else if (bracket !== null) {
+      events.push({ ...base, type: "SSH_REVERSE_MAPPING_FAILED", severity: "low", ipAddress: bracket[1] as string });
     }
   }
   return events;
