@@ -5,7 +5,7 @@ import { ChaosError } from "./errors.js";
 import { ExperimentRun } from "./experiment.js";
 import { createFault, type FaultRuntime, type ResolvedParameters } from "./faults.js";
 import { InjectionPoint, matchesTarget } from "./point.js";
-import { createRandom, hashString } from "./prng.js";
+import { hashString, Sfc32 } from "./prng.js";
 import {
   type ParsedParameters,
   parseEngineOptions,
@@ -296,7 +296,7 @@ class Engine implements ChaosEngine {
     const { target, failureType, parameters, allowSharedTarget, seed } = parsed.value;
     const points = this.requirePoints(target, "inject");
     const claim = this.claim(target, allowSharedTarget, `injected ${failureType} fault`);
-    const random = createRandom(seed ?? this.options.seed, hashString(`${target}\u0000${failureType}`));
+    const random = new Sfc32(seed ?? this.options.seed, hashString(`${target}\u0000${failureType}`));
     let fault: FaultRuntime;
     try {
       fault = createFault(failureType, resolveParameters(parameters), random, target);

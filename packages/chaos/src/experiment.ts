@@ -7,7 +7,7 @@ import { createFault, type FaultRuntime, ResourceFault } from "./faults.js";
 import { formatDuration, formatMetric } from "./format.js";
 import { type BreakerTransition, deriveLessons } from "./lessons.js";
 import type { InjectionPoint } from "./point.js";
-import { createRandom, hashString } from "./prng.js";
+import { hashString, Sfc32 } from "./prng.js";
 import { type Recorder, type RecorderSnapshot, type WindowStats, windowStats } from "./recorder.js";
 import {
   badness,
@@ -412,7 +412,7 @@ export class ExperimentRun {
       hangMs: def.parameters.hangMs,
       breaker: def.parameters.breaker,
     };
-    const random = createRandom(def.seed ?? this.ctx.seed, hashString(`${def.target}\u0000${def.failureType}`));
+    const random = new Sfc32(def.seed ?? this.ctx.seed, hashString(`${def.target}\u0000${def.failureType}`));
     const fault = createFault(def.failureType, params, random, def.target);
     this.fault = fault;
     this.faultPoints = this.observed.get(def.target)?.points ?? [];

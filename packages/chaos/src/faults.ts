@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import { getSystemErrorMap } from "node:util";
-import type { Random } from "./prng.js";
+import type { Random, Sfc32 } from "./prng.js";
 import type { CircuitBreakerAdapter, CorruptFunction, CorruptionRule, FailureType } from "./types.js";
 
 const injectedBrand = Symbol.for("@athena/chaos/injected");
@@ -80,22 +80,25 @@ export abstract class FaultRuntime {
   seen = 0;
   /** Calls the fault fired on (or 1 for an ambient fault once armed). */
   injected = 0;
+  protected readonly generator: Sfc32;
+  /** The generator as a function, for corruption functions and jitter. */
   protected readonly random: Random;
   protected readonly probability: number;
   private readonly pending = new Set<Pending>();
   private released = false;
 
-  constructor(failureType: FailureType, probability: number, random: Random) {
+  constructor(failureType: FailureType, probability: number, generator: Sfc32) {
     this.failureType = failureType;
     this.probability = probability;
-    this.random = random;
+    this.generator = generator;
+    this.random = () => generator.next();
   }
 
   /** Decides, for one call, whether the fault fires. */
   fires(): boolean {
     this.seen++;
     // random() is in [0, 1): probability 1 always fires, 0 never does, with one comparison.
-    if (this.random() >= this.probability) return false;
+    if (this.generator.next() >= this.probability) return false;
     this.injected++;
     return true;
   }
@@ -148,7 +151,7 @@ class LatencyFault extends FaultRuntime {
   private readonly latencyMs: number;
   private readonly jitterMs: number;
 
-  constructor(params: ResolvedParameters, random: Random) {
+  constructor(params: ResolvedParameters, random: Sfc32) {
     super("LATENCY_INJECTION", params.latencyProbability, random);
     this.latencyMs = params.latencyMs;
     this.jitterMs = params.jitterMs;
@@ -168,7 +171,7 @@ class LatencyFault extends FaultRuntime {
 class ErrorFault extends FaultRuntime {
   private readonly error: string | number | (() => unknown);
 
-  constructor(params: ResolvedParameters, random: Random) {
+  constructor(params: ResolvedParameters, random: Sfc32) {
     super("ERROR_INJECTION", params.errorRate, random);
     this.error = params.error;
   }
@@ -197,7 +200,7 @@ class ErrorFault extends FaultRuntime {
 class PartitionFault extends FaultRuntime {
   private readonly address: string;
 
-  constructor(params: ResolvedParameters, random: Random) {
+  constructor(params: ResolvedParameters, random: Sfc32) {
     super("NETWORK_PARTITION", params.partitionProbability, random);
     this.address = params.address;
   }
@@ -222,7 +225,7 @@ class DependencyFault extends FaultRuntime {
   private readonly hangMs: number | undefined;
   private readonly target: string;
 
-  constructor(params: ResolvedParameters, random: Random, target: string) {
+  constructor(params: ResolvedParameters, random: Sfc32, target: string) {
     super("DEPENDENCY_FAILURE", params.failureRate, random);
     this.mode = params.dependencyMode;
     this.hangMs = params.hangMs;
@@ -250,7 +253,7 @@ class CorruptionFault extends FaultRuntime {
   private last: unknown;
   private hasLast = false;
 
-  constructor(params: ResolvedParameters, random: Random) {
+  constructor(params: ResolvedParameters, random: Sfc32) {
     super("STATE_CORRUPTION", params.corruptionRate, random);
     this.rule = params.corrupt;
   }
@@ -338,7 +341,7 @@ export class ResourceFault extends FaultRuntime {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private active = false;
 
-  constructor(params: ResolvedParameters, random: Random) {
+  constructor(params: ResolvedParameters, random: Sfc32) {
     super("RESOURCE_EXHAUSTION", 0, random);
     this.memoryMb = params.memoryMb;
     this.cpuLoad = params.cpuLoad;
@@ -400,7 +403,7 @@ class BreakerFault extends FaultRuntime {
   private readonly breaker: CircuitBreakerAdapter;
   private release: (() => void) | undefined;
 
-  constructor(params: ResolvedParameters, random: Random) {
+  constructor(params: ResolvedParameters, random: Sfc32) {
     super("CIRCUIT_BREAKER_TRIP", 0, random);
     if (params.breaker === undefined) throw new TypeError("CIRCUIT_BREAKER_TRIP needs parameters.breaker");
     this.breaker = params.breaker;
@@ -439,7 +442,7 @@ class BreakerFault extends FaultRuntime {
 export function createFault(
   failureType: FailureType,
   params: ResolvedParameters,
-  random: Random,
+  random: Sfc32,
   target: string,
 ): FaultRuntime {
   switch (failureType) {

@@ -29,11 +29,14 @@ export class Recorder {
   private readonly latencies: Float64Array;
   private readonly mask: number;
   private readonly maxSamplesPerSecond: number;
+  /** Samples allowed per adaptation interval. */
+  private readonly budget: number;
   private rateAt: number;
   private rateCalls = 0;
 
   constructor(maxSamplesPerSecond: number, capacityPow2 = 14) {
     this.maxSamplesPerSecond = maxSamplesPerSecond;
+    this.budget = Math.max(1, Math.floor((maxSamplesPerSecond * ADAPT_INTERVAL_MS) / 1000));
     this.latencies = new Float64Array(1 << capacityPow2);
     this.mask = (1 << capacityPow2) - 1;
     this.rateAt = performance.now();
@@ -48,7 +51,9 @@ export class Recorder {
   observe(hook: Hook, fn: (...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
     const start = performance.now();
     this.countdown = this.every;
-    if (start - this.rateAt >= ADAPT_INTERVAL_MS) this.adapt(start);
+    // Adapt every 100 ms, or sooner once this interval's sampling budget is spent (a burst right after arming).
+    if (start - this.rateAt >= ADAPT_INTERVAL_MS || this.calls - this.rateCalls >= this.budget * this.every)
+      this.adapt(start);
     let result: unknown;
     try {
       result = hook.run(fn, thisArg, args);

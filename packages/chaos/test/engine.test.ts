@@ -53,10 +53,10 @@ describe("createChaosEngine", () => {
           expect(isChaosError(error) && error.code).toBe("INVALID_EXPERIMENT");
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
     await engine.dispose();
-  });
+  }, 30_000);
 
   it("lists the seven failure types", () => {
     expect(FAILURE_TYPES).toHaveLength(7);
