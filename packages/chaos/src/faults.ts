@@ -332,8 +332,20 @@ function negateNumbers(value: unknown, seen: Set<object>): unknown {
   return value;
 }
 
+/** A fault that acts while armed instead of per call: calls pass through untouched. */
+abstract class AmbientFault extends FaultRuntime {
+  override fires(): boolean {
+    this.seen++;
+    return false;
+  }
+
+  apply(next: () => unknown): Promise<unknown> {
+    return Promise.resolve().then(next);
+  }
+}
+
 /** Memory and/or CPU pressure on this process while armed, released on disarm. */
-export class ResourceFault extends FaultRuntime {
+export class ResourceFault extends AmbientFault {
   private readonly memoryMb: number;
   private readonly cpuLoad: number;
   private readonly periodMs: number;
@@ -353,15 +365,6 @@ export class ResourceFault extends FaultRuntime {
     let total = 0;
     for (const chunk of this.chunks) total += chunk.byteLength;
     return total;
-  }
-
-  override fires(): boolean {
-    this.seen++;
-    return false;
-  }
-
-  apply(next: () => unknown): Promise<unknown> {
-    return Promise.resolve().then(next);
   }
 
   override arm(): void {
@@ -399,7 +402,7 @@ export class ResourceFault extends FaultRuntime {
 }
 
 /** Holds a circuit breaker open while armed. */
-class BreakerFault extends FaultRuntime {
+class BreakerFault extends AmbientFault {
   private readonly breaker: CircuitBreakerAdapter;
   private release: (() => void) | undefined;
 
@@ -407,15 +410,6 @@ class BreakerFault extends FaultRuntime {
     super("CIRCUIT_BREAKER_TRIP", 0, random);
     if (params.breaker === undefined) throw new TypeError("CIRCUIT_BREAKER_TRIP needs parameters.breaker");
     this.breaker = params.breaker;
-  }
-
-  override fires(): boolean {
-    this.seen++;
-    return false;
-  }
-
-  apply(next: () => unknown): Promise<unknown> {
-    return Promise.resolve().then(next);
   }
 
   override arm(): void {

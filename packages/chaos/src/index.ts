@@ -8,9 +8,10 @@ export type {
   RunningExperiment,
   WrapObjectOptions,
 } from "./engine.js";
-export { createChaosEngine, FAILURE_TYPES } from "./engine.js";
+export { createChaosEngine } from "./engine.js";
 export type { ChaosErrorCode } from "./errors.js";
 export { ChaosError, isChaosError } from "./errors.js";
+export { FAILURE_TYPES } from "./failure-types.js";
 export { isInjectedFault } from "./faults.js";
 export type {
   BusinessHoursCheck,
@@ -23,11 +24,13 @@ export type {
   ErrorBudgetCheck,
   ExperimentDefinition,
   ExperimentJournal,
+  ExperimentMetrics,
   ExperimentPhase,
   ExperimentResult,
   ExperimentStatus,
   FailureType,
   FaultParameters,
+  FaultStats,
   Hypothesis,
   HypothesisCondition,
   HypothesisResult,
@@ -43,6 +46,7 @@ export type {
   SecurityEventSink,
   SecuritySeverity,
   StartExperimentOptions,
+  SteadyStateRecord,
   TimelineEntry,
   TrafficLowCheck,
 } from "./types.js";

@@ -4,6 +4,7 @@
  * `maxSamplesPerSecond` calls are sampled (below that rate every call is sampled).
  */
 import type { Hook } from "./point.js";
+import type { PhaseMetrics } from "./types.js";
 
 const ADAPT_INTERVAL_MS = 100;
 
@@ -112,16 +113,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Statistics of a window: counters and latency percentiles over the samples in it. */
-export interface WindowStats {
-  calls: number;
-  sampled: number;
-  errors: number;
-  errorRate: number | null;
-  latencyP50: number | null;
-  latencyP95: number | null;
-  latencyP99: number | null;
-  throughput: number | null;
-}
+export type WindowStats = Omit<PhaseMetrics, "durationMs">;
 
 const MAX_PERCENTILE_SAMPLES = 1 << 15;
 

@@ -2,6 +2,7 @@
  * The zod schemas behind every public input; private to the package. Defaults live here and only here.
  */
 import { z } from "zod";
+import { FAILURE_TYPES } from "./failure-types.js";
 import type { ResolvedParameters } from "./faults.js";
 import type {
   CircuitBreakerAdapter,
@@ -60,15 +61,7 @@ const targetSchema = z
   .max(200)
   .refine((value) => !value.startsWith(".") && !value.endsWith("."), "a target name must not start or end with '.'");
 
-const failureTypeSchema = z.enum([
-  "LATENCY_INJECTION",
-  "ERROR_INJECTION",
-  "RESOURCE_EXHAUSTION",
-  "NETWORK_PARTITION",
-  "DEPENDENCY_FAILURE",
-  "STATE_CORRUPTION",
-  "CIRCUIT_BREAKER_TRIP",
-]);
+const failureTypeSchema = z.enum(FAILURE_TYPES as readonly FailureType[] as [FailureType, ...FailureType[]]);
 
 const parametersSchema = z
   .object({

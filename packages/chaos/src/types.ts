@@ -358,6 +358,28 @@ export interface PhaseMetrics {
   durationMs: number;
 }
 
+/** Metrics of each phase. */
+export interface ExperimentMetrics {
+  before: PhaseMetrics;
+  during: PhaseMetrics;
+  after: PhaseMetrics;
+}
+
+/** What the fault did: calls it fired on, calls seen while armed, and how long disarming took (ms). */
+export interface FaultStats {
+  injected: number;
+  callsWhileArmed: number;
+  /** Measured with `performance.now()`; null when nothing was armed. */
+  disarmMs: number | null;
+}
+
+/** One phase's steady-state verdict in the journal. */
+export interface SteadyStateRecord {
+  /** Null when no hypothesis applies to the phase. */
+  steadyStateMet: boolean | null;
+  probes: HypothesisResult[];
+}
+
 /** The outcome of one hypothesis in one phase. */
 export interface HypothesisResult {
   name: string;
@@ -437,9 +459,8 @@ export interface ExperimentResult {
   durationMs: number;
   hypotheses: { before: HypothesisResult[]; during: HypothesisResult[]; after: HypothesisResult[] };
   safetyChecks: SafetyCheckResult[];
-  metrics: { before: PhaseMetrics; during: PhaseMetrics; after: PhaseMetrics };
-  /** Faults injected, calls seen while armed, and how long disarming took (performance clock, ms). */
-  faults: { injected: number; callsWhileArmed: number; disarmMs: number | null };
+  metrics: ExperimentMetrics;
+  faults: FaultStats;
   timeline: TimelineEntry[];
   rollbacks: RollbackResult[];
   /** Sentences derived from the measurements. */
@@ -469,14 +490,10 @@ export interface ExperimentJournal {
   status: ExperimentStatus;
   deviated: boolean;
   abortReason: string | null;
-  steadyStates: {
-    before: { steadyStateMet: boolean | null; probes: HypothesisResult[] };
-    during: { steadyStateMet: boolean | null; probes: HypothesisResult[] };
-    after: { steadyStateMet: boolean | null; probes: HypothesisResult[] };
-  };
+  steadyStates: { before: SteadyStateRecord; during: SteadyStateRecord; after: SteadyStateRecord };
   safetyChecks: SafetyCheckResult[];
-  metrics: { before: PhaseMetrics; during: PhaseMetrics; after: PhaseMetrics };
-  faults: { injected: number; callsWhileArmed: number; disarmMs: number | null };
+  metrics: ExperimentMetrics;
+  faults: FaultStats;
   run: TimelineEntry[];
   rollbacks: RollbackResult[];
   lessonsLearned: string[];
