@@ -157,8 +157,10 @@ export async function createCodeModeServer(
     },
     async ({ code, input }) => {
       const result: ExecutionResult = await pool.execute(code, input);
+      const known = new Set(registry.list().map((tool) => `${tool.server}.${tool.name}`));
+      const unavailable = result.success ? [] : unavailableTools(code, known);
       return {
-        content: [{ type: "text", text: formatResult(result) }],
+        content: [{ type: "text", text: formatResult(result, unavailable) }],
         ...(result.success ? {} : { isError: true }),
       };
     },
@@ -179,8 +181,21 @@ export async function createCodeModeServer(
   };
 }
 
+/**
+ * Tools the program refers to as `tools.<server>.<name>` that it cannot call (denied by policy or nonexistent): the
+ * sandbox only sees allowed tools, so such a call fails with a bare "not a function" that this names.
+ */
+export function unavailableTools(code: string, known: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
+  for (const match of code.matchAll(/\btools\s*\.\s*([A-Za-z_$][\w$]*)\s*\.\s*([A-Za-z_$][\w$]*)/g)) {
+    const key = `${match[1]}.${match[2]}`;
+    if (!known.has(key)) found.add(`tools.${key}`);
+  }
+  return [...found];
+}
+
 /** The text an agent reads back: output, logs, errors and what the filter did, as compact JSON. */
-export function formatResult(result: ExecutionResult): string {
+export function formatResult(result: ExecutionResult, unavailable: readonly string[] = []): string {
   const body: Record<string, unknown> = { success: result.success };
   if (result.output !== undefined) body.output = result.output;
   if (result.logs.length > 0) body.logs = result.logs.map((entry) => `${entry.level}: ${entry.message}`);
@@ -190,6 +205,9 @@ export function formatResult(result: ExecutionResult): string {
       message: error.message,
       ...(error.line === undefined ? {} : { line: error.line }),
     }));
+  }
+  if (unavailable.length > 0) {
+    body.hint = `${unavailable.join(", ")} ${unavailable.length === 1 ? "is" : "are"} not available (denied by policy or no such tool); find callable tools with search_tools`;
   }
   if (result.wasFiltered) body.filtered = "sensitive values were redacted or replaced by placeholders";
   body.toolCalls = result.metrics.toolCalls;

@@ -122,7 +122,9 @@ describe("code-mode server over stdio", () => {
       arguments: { code: `await tools.memory.delete_entities({ entityNames: ["Ada Lovelace"] }); return "deleted";` },
     });
     expect((denied as TextResult).isError).toBe(true);
-    expect(textOf(denied)).toMatch(/denied|not allowed|not available|undefined/i);
+    expect(JSON.parse(textOf(denied)).hint).toBe(
+      "tools.memory.delete_entities is not available (denied by policy or no such tool); find callable tools with search_tools",
+    );
     const graph = JSON.parse(readFileSync(memoryFile, "utf8").split("\n")[0] ?? "{}") as { name?: string };
     expect(graph.name).toBe("Ada Lovelace");
 

@@ -37,6 +37,21 @@ export function countTokens(text: string): number {
 const json = (value: unknown): string => JSON.stringify(value);
 
 /**
+ * What a client puts in front of the model for a tool result: the text of its content blocks (other blocks as
+ * JSON). `structuredContent`, which servers often send as a second copy of the same data, is not counted, so the
+ * classic column is a conservative estimate.
+ */
+export function resultText(result: unknown): string {
+  const content = (result as { content?: unknown } | null)?.content;
+  if (!Array.isArray(content)) return json(result);
+  return content
+    .map((block: { type?: unknown; text?: unknown }) =>
+      block.type === "text" && typeof block.text === "string" ? block.text : json(block),
+    )
+    .join("\n");
+}
+
+/**
  * Builds the ledger from what actually happened.
  *
  * @param input.toolDefinitions - every tool of the connected servers as a model would receive it
@@ -56,14 +71,14 @@ export function buildLedger(input: {
 }): TokenLedger {
   const classic: LedgerLine[] = [
     {
-      item: `${input.toolDefinitions.length} tool definitions, up front`,
+      item: `${input.toolDefinitions.length} tool definitions, up front (counted once)`,
       tokens: countTokens(json(input.toolDefinitions)),
     },
   ];
   for (const call of input.calls) {
     classic.push({
       item: `${call.tool}: arguments written by the model + result read back`,
-      tokens: countTokens(json(call.arguments)) + countTokens(json(call.result)),
+      tokens: countTokens(json(call.arguments)) + countTokens(resultText(call.result)),
     });
   }
   const codeMode: LedgerLine[] = [

@@ -27,7 +27,7 @@ export interface Check {
 export interface FlagshipReport {
   transcript: { characters: number; tokens: number; planted: PlantedActionItem[] };
   result: ExecutionResult;
-  /** Placeholders the vault issued for tool results, by type (what the program saw instead of the real values). */
+  /** Distinct values the vault replaced in tool results, by type (the program saw placeholders instead). */
   tokenizedInResults: Record<string, number>;
   /** Findings of the output filter on what the program returned and logged. */
   outputFindings: Record<string, number>;
@@ -97,13 +97,13 @@ export async function runFlagship(onProgress: (line: string) => void = () => und
     const vault = createTokenVault();
     cleanup.push(() => vault.dispose());
     const tokenizedInResults: Record<string, number> = {};
+    const issued = new Set<string>();
     const countingVault = {
       tokenize(value: unknown): unknown {
         const out = vault.tokenize(value);
-        const seen = new Set<string>();
         for (const match of JSON.stringify(out).matchAll(placeholder)) {
-          if (seen.has(match[0]) || !vault.has(match[0])) continue;
-          seen.add(match[0]);
+          if (issued.has(match[0]) || !vault.has(match[0])) continue;
+          issued.add(match[0]);
           const type = (match[1] as string).toLowerCase();
           tokenizedInResults[type] = (tokenizedInResults[type] ?? 0) + 1;
         }

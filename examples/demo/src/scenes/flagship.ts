@@ -10,10 +10,14 @@ export const scene: Scene = {
     const report = await runFlagship(progress);
     const lines: string[] = [];
     lines.push("program output (what the model reads):");
-    for (const line of JSON.stringify(report.result.output, null, 2).split("\n")) lines.push(`  ${line}`);
+    const { owners, ...rest } = (report.result.output ?? {}) as { owners?: unknown[] };
+    lines.push(`  ${JSON.stringify(rest)}`);
+    for (const owner of owners ?? []) lines.push(`  owner ${JSON.stringify(owner)}`);
     for (const entry of report.result.logs) lines.push(`  console.${entry.level}: ${entry.message}`);
     const tokenized = Object.entries(report.tokenizedInResults).map(([type, count]) => `${count} ${type}`);
-    lines.push(`filtered: tool results tokenized before the program saw them: ${tokenized.join(", ") || "nothing"}`);
+    lines.push(
+      `filtered: distinct values tokenized in tool results before the program saw them: ${tokenized.join(", ") || "nothing"}`,
+    );
     const found = Object.entries(report.outputFindings).map(([type, count]) => `${count} ${type}`);
     lines.push(`          output filter findings: ${found.join(", ") || "none (placeholders only)"}`);
     lines.push("", "token ledger (o200k_base):");
