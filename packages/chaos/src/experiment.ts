@@ -24,6 +24,7 @@ import type {
   CircuitBreakerAdapter,
   Clock,
   ExperimentJournal,
+  ExperimentMetrics,
   ExperimentPhase,
   ExperimentResult,
   ExperimentStatus,
@@ -154,9 +155,13 @@ export class ExperimentRun {
     const def = this.def;
     let error: string | null = null;
     let beforeFailed: string | null = null;
-    let beforeMetrics = emptyMetrics();
-    let duringMetrics = emptyMetrics();
-    let afterMetrics = emptyMetrics();
+    const byTarget: Record<string, ExperimentMetrics> = {};
+    const record = (phase: ExperimentPhase, from: Mark, to: Mark): void => {
+      for (const target of this.observed.keys()) {
+        byTarget[target] ??= { before: emptyMetrics(), during: emptyMetrics(), after: emptyMetrics() };
+        byTarget[target][phase] = this.phaseMetrics(target, from, to);
+      }
+    };
     const results: Record<ExperimentPhase, HypothesisResult[]> = { before: [], during: [], after: [] };
     this.event("experiment_started", { target: def.target, failureType: def.failureType, dryRun: this.dryRun });
     this.ctx.emit("CHAOS_EXPERIMENT_STARTED", "low", {
@@ -177,7 +182,7 @@ export class ExperimentRun {
       const beforeStart = this.mark();
       await this.waitPhase(def.steadyStateMs, () => undefined);
       const beforeEnd = this.mark();
-      beforeMetrics = this.phaseMetrics(def.target, beforeStart, beforeEnd);
+      record("before", beforeStart, beforeEnd);
       if (!this.stopped) {
         const safety = await this.checkSafety(beforeStart, beforeEnd, beforeStart);
         if (safety !== null)
@@ -218,7 +223,7 @@ export class ExperimentRun {
         this.disarm();
       }
       const duringEnd = this.mark();
-      duringMetrics = this.phaseMetrics(def.target, duringStart, duringEnd);
+      record("during", duringStart, duringEnd);
       results.during = duringStates.map(({ hypothesis, state }) => this.finishDuring(hypothesis, state));
     } catch (thrown) {
       error = describeError(thrown);
@@ -235,7 +240,7 @@ export class ExperimentRun {
         const afterStart = this.mark();
         await this.waitPhase(def.recoveryMs ?? def.steadyStateMs, () => undefined, true);
         const afterEnd = this.mark();
-        afterMetrics = this.phaseMetrics(def.target, afterStart, afterEnd);
+        record("after", afterStart, afterEnd);
         results.after = await this.evaluatePhase("after", afterStart, afterEnd);
         this.event("steady_state_after", { met: results.after.every((r) => r.passed === true) });
       } catch (thrown) {
@@ -255,13 +260,22 @@ export class ExperimentRun {
     this.event("experiment_ended", { status, deviated });
     this.ctx.emit("CHAOS_EXPERIMENT_ENDED", "low", { id: this.id, name: def.name, status, deviated });
 
+    const metrics: ExperimentMetrics = byTarget[def.target] ?? {
+      before: emptyMetrics(),
+      during: emptyMetrics(),
+      after: emptyMetrics(),
+    };
+    const duringMetrics = metrics.during;
     const lessonsLearned = deriveLessons({
       target: def.target,
       failureType: def.failureType,
       status,
       abortReason,
       dryRun: this.dryRun,
-      metrics: { before: beforeMetrics, during: duringMetrics, after: afterMetrics },
+      metrics,
+      otherTargets: Object.entries(byTarget)
+        .filter(([target]) => target !== def.target)
+        .map(([target, m]) => ({ target, metrics: m })),
       hypotheses: results,
       injected: this.fault?.injected ?? 0,
       callsWhileArmed: duringMetrics.calls,
@@ -280,7 +294,6 @@ export class ExperimentRun {
       callsWhileArmed: duringMetrics.calls,
       disarmMs: this.disarmMs,
     };
-    const metrics = { before: beforeMetrics, during: duringMetrics, after: afterMetrics };
     const journal: ExperimentJournal = {
       format: "athena.chaos.journal/1",
       id: this.id,
@@ -313,6 +326,7 @@ export class ExperimentRun {
       },
       safetyChecks,
       metrics,
+      metricsByTarget: byTarget,
       faults,
       run: this.timeline,
       rollbacks,
@@ -338,6 +352,7 @@ export class ExperimentRun {
       hypotheses: results,
       safetyChecks,
       metrics,
+      metricsByTarget: byTarget,
       faults,
       timeline: this.timeline,
       rollbacks,

@@ -25,6 +25,11 @@ export interface LessonInput {
   abortReason: string | null;
   dryRun: boolean;
   metrics: { before: PhaseMetrics; during: PhaseMetrics; after: PhaseMetrics };
+  /** Other observed targets (named by hypotheses or safety checks), for their own error-rate and latency lessons. */
+  otherTargets?: readonly {
+    target: string;
+    metrics: { before: PhaseMetrics; during: PhaseMetrics; after: PhaseMetrics };
+  }[];
   hypotheses: { before: HypothesisResult[]; during: HypothesisResult[]; after: HypothesisResult[] };
   injected: number;
   callsWhileArmed: number;
@@ -182,6 +187,10 @@ export function deriveLessons(input: LessonInput): string[] {
     compareErrors(input),
     compareThroughput(input),
     breakerLesson(input),
+    ...(input.otherTargets ?? []).flatMap((other) => {
+      const view = { ...input, target: other.target, metrics: other.metrics };
+      return [compareLatency("p95", view, "latencyP95"), compareErrors(view)];
+    }),
   ]) {
     if (line !== null) lines.push(line);
   }

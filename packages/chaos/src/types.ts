@@ -459,7 +459,10 @@ export interface ExperimentResult {
   durationMs: number;
   hypotheses: { before: HypothesisResult[]; during: HypothesisResult[]; after: HypothesisResult[] };
   safetyChecks: SafetyCheckResult[];
+  /** Metrics of the experiment's target. */
   metrics: ExperimentMetrics;
+  /** Metrics of every observed target: the experiment's and those named by hypotheses and safety checks. */
+  metricsByTarget: Record<string, ExperimentMetrics>;
   faults: FaultStats;
   timeline: TimelineEntry[];
   rollbacks: RollbackResult[];
@@ -493,6 +496,7 @@ export interface ExperimentJournal {
   steadyStates: { before: SteadyStateRecord; during: SteadyStateRecord; after: SteadyStateRecord };
   safetyChecks: SafetyCheckResult[];
   metrics: ExperimentMetrics;
+  metricsByTarget: Record<string, ExperimentMetrics>;
   faults: FaultStats;
   run: TimelineEntry[];
   rollbacks: RollbackResult[];
