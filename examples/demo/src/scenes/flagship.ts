@@ -8,7 +8,9 @@ export const scene: Scene = {
   name: "code mode: an agent program over real MCP servers",
   async run(progress) {
     const report = await runFlagship(progress);
-    const lines: string[] = [];
+    const lines: string[] = [
+      `transcript: ${n(report.transcript.characters)} characters, ${n(report.transcript.tokens)} tokens, ${report.transcript.planted.length} action items planted`,
+    ];
     lines.push("program output (what the model reads):");
     const { owners, ...rest } = (report.result.output ?? {}) as { owners?: unknown[] };
     lines.push(`  ${JSON.stringify(rest)}`);
