@@ -14,5 +14,10 @@ describe("chaos-breaker example", () => {
     // The breaker really shielded the service: far fewer requests reached it than the storefront made.
     expect(serviceRequests).toBeLessThan(storefrontCalls);
     expect(result.lessonsLearned.join("\n")).toMatch(/The storefront breaker opened after 5 failures/);
+    // What users saw above the breaker is measured too, and recovered after the rollback.
+    expect(result.metricsByTarget.storefront?.after.errorRate).toBeLessThan(0.05);
+    expect(result.lessonsLearned.join("\n")).toMatch(
+      /Error rate of storefront rose from 0 % to [\d.]+ % during the fault/,
+    );
   }, 30_000);
 });

@@ -555,6 +555,7 @@ describe("journal, lessons and events", () => {
     expect(journal.status).toBe(result.status);
     expect(journal.deviated).toBe(result.deviated);
     expect(journal.experiment.parameters).toEqual({ errorRate: 0.3, error: 503 });
+    expect(journal.metricsByTarget.svc).toEqual(journal.metrics);
     expect(journal.steadyStates.before.steadyStateMet).toBe(true);
     expect(journal.steadyStates.during.probes[0]?.checks).toBeGreaterThan(0);
     expect(journal.rollbacks[0]?.status).toBe("succeeded");
