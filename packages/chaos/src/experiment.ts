@@ -4,7 +4,7 @@
  * every rollback and stops observing.
  */
 import { createFault, type FaultRuntime, ResourceFault } from "./faults.js";
-import { formatDuration, formatMetric } from "./format.js";
+import { formatMetric } from "./format.js";
 import { type BreakerTransition, deriveLessons } from "./lessons.js";
 import type { InjectionPoint } from "./point.js";
 import { hashString, Sfc32 } from "./prng.js";
@@ -116,6 +116,7 @@ export class ExperimentRun {
   private readonly safetyResults = new Map<string, SafetyCheckResult>();
   private readonly safetyPending = new Set<string>();
   private rollbackResults: RollbackResult[] | undefined;
+  private firstMark: Mark | undefined;
 
   constructor(id: string, def: ResolvedExperiment, ctx: RunContext) {
     this.id = id;
@@ -730,7 +731,7 @@ export class ExperimentRun {
     }
   }
 
-  private firstMark: Mark | undefined;
+  /** The error budget counts from the first safety check on, i.e. from the start of the steady-state phase. */
   private budgetStart(fallback: Mark): Mark {
     if (this.firstMark === undefined) this.firstMark = fallback;
     return this.firstMark;
@@ -747,11 +748,6 @@ export class ExperimentRun {
     }
     if (this.def.failureType === "CIRCUIT_BREAKER_TRIP") return `${this.breaker?.name ?? "breaker"} forced open`;
     return null;
-  }
-
-  /** Elapsed time for messages. */
-  describeElapsed(): string {
-    return formatDuration(this.ctx.clock.now() - this.startedAt);
   }
 }
 
