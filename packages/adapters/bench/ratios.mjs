@@ -1,8 +1,11 @@
 // Reads the JSON vitest bench wrote and prints each benchmark's median next to its group's baseline. Medians, not
 // means: on two shared cores a few descheduled samples (up to 100 ms) dominate a mean.
-import { readFileSync } from "node:fs";
+// With `--readme`, also writes the table between the bench-table markers of the package README.
+import { readFileSync, writeFileSync } from "node:fs";
 
-const file = process.argv[2] ?? new URL("./results.json", import.meta.url).pathname;
+const writeReadme = process.argv.includes("--readme");
+const file =
+  process.argv.slice(2).find((arg) => !arg.startsWith("--")) ?? new URL("./results.json", import.meta.url).pathname;
 const results = JSON.parse(readFileSync(file, "utf8"));
 const rows = [];
 for (const suite of results.files ?? []) {
@@ -44,4 +47,23 @@ if (round && alone && adapter) {
   console.log(
     `end to end (difference of the two round trips, noisy): ${round.extraUs.toFixed(2)} µs = ${share(round.extraUs)}`,
   );
+}
+
+if (writeReadme && round && alone && adapter) {
+  const us = (x) => `${x.toFixed(2)} µs`;
+  const pct = (x) => `${((100 * x) / round.baselineUs).toFixed(1)} %`;
+  const table = [
+    "| what | median | added | share of the MCP round trip |",
+    "| --- | ---: | ---: | ---: |",
+    `| baseline: \`client.callTool\` over the in-memory transport | ${us(round.baselineUs)} | | 100 % |`,
+    `| registry alone: \`registry.call\` vs the operation called directly (policy, budget, validation, audit) | ${us(alone.medianUs)} vs ${us(alone.baselineUs)} | +${us(alone.extraUs)} | ${pct(alone.extraUs)} |`,
+    `| mcpAdapter alone: argument and result mapping vs a client that answers at once | ${us(adapter.medianUs)} vs ${us(adapter.baselineUs)} | +${us(adapter.extraUs)} | ${pct(adapter.extraUs)} |`,
+    `| **total added to an MCP call** (target ≤ 5 %) | | **+${us(alone.extraUs + adapter.extraUs)}** | **${pct(alone.extraUs + adapter.extraUs)}** |`,
+    `| end to end: \`registry.call\` via mcpAdapter vs \`client.callTool\` (difference of two noisy round trips) | ${us(round.medianUs)} vs ${us(round.baselineUs)} | ${round.extraUs >= 0 ? "+" : ""}${us(round.extraUs)} | ${pct(round.extraUs)} |`,
+  ].join("\n");
+  const readmeUrl = new URL("../README.md", import.meta.url);
+  const readme = readFileSync(readmeUrl, "utf8");
+  const pattern = /<!-- bench-table:start -->[\s\S]*?<!-- bench-table:end -->/;
+  writeFileSync(readmeUrl, readme.replace(pattern, `<!-- bench-table:start -->\n${table}\n<!-- bench-table:end -->`));
+  console.log("README bench table updated");
 }

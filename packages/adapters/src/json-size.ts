@@ -1,7 +1,7 @@
 /**
  * The UTF-8 byte length of `JSON.stringify(value)`, computed without building the string (the audit record's
- * argument size on every call). Returns -1 where `JSON.stringify` would throw (cycles, BigInt) and 0 where it would
- * return `undefined` (a function, a symbol, `undefined`).
+ * argument size on every call). Returns -1 where `JSON.stringify` would throw (cycles, BigInt; also nesting deeper
+ * than 1,000 levels) and 0 where it would return `undefined` (a function, a symbol, `undefined`).
  *
  * @param value - any value
  * @returns bytes, 0 or -1
@@ -12,14 +12,20 @@
  */
 export function jsonByteLength(value: unknown): number {
   try {
-    const bytes = size(value, "", undefined, new Set());
+    const bytes = size(value, "", undefined, 0);
     return bytes === -2 ? 0 : bytes;
   } catch {
     return -1;
   }
 }
 
+/** Characters JSON.stringify escapes, or that need care in UTF-8 (surrogates). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes
+const needsCare = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function stringBytes(text: string): number {
+  // Fast path (most strings): nothing escaped, no surrogates, so the UTF-8 length is Buffer.byteLength's.
+  if (!needsCare.test(text)) return Buffer.byteLength(text, "utf8") + 2;
   let bytes = 2;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -60,8 +66,11 @@ function numberBytes(n: number): number {
   return String(n).length;
 }
 
+/** Deeper than this counts as a cycle (JSON.stringify would throw on a cycle; nothing real nests this deep). */
+const maxDepth = 1_000;
+
 /** Size of `value` as JSON.stringify would write it; `undefined` marks "omitted" (returned as -2). */
-function size(input: unknown, key: string, holder: unknown, seen: Set<object>): number {
+function size(input: unknown, key: string, holder: unknown, depth: number): number {
   let value = input;
   if (typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function") {
     value = (value as { toJSON(key: string): unknown }).toJSON(key);
@@ -83,26 +92,23 @@ function size(input: unknown, key: string, holder: unknown, seen: Set<object>): 
   }
   if (value === null) return 4;
   const object = value as object;
-  if (seen.has(object)) throw new TypeError("cycle");
-  seen.add(object);
+  if (depth > maxDepth) throw new TypeError("cycle or nesting too deep");
   let bytes = 2;
   if (Array.isArray(object)) {
     for (let i = 0; i < object.length; i++) {
-      const item = size(object[i], String(i), object, seen);
+      const item = size(object[i], String(i), object, depth + 1);
       bytes += (item === -2 ? 4 : item) + (i > 0 ? 1 : 0);
     }
   } else if (object instanceof Number || object instanceof String || object instanceof Boolean) {
-    seen.delete(object);
-    return size(object.valueOf(), key, holder, seen);
+    return size(object.valueOf(), key, holder, depth);
   } else {
     let first = true;
     for (const name of Object.keys(object)) {
-      const item = size((object as Record<string, unknown>)[name], name, object, seen);
+      const item = size((object as Record<string, unknown>)[name], name, object, depth + 1);
       if (item === -2) continue;
       bytes += stringBytes(name) + 1 + item + (first ? 0 : 1);
       first = false;
     }
   }
-  seen.delete(object);
   return bytes;
 }

@@ -532,7 +532,8 @@ export function createToolRegistry(options: ToolRegistryOptions = {}): ToolRegis
   };
 
   const call = async (id: string, args: unknown, context: ToolCallContext): Promise<unknown> => {
-    const startedAt = clock.now();
+    // The start time only feeds audit records.
+    const startedAt = onCall === undefined ? 0 : clock.now();
     if (disposed)
       throw fail(
         "DISPOSED",
