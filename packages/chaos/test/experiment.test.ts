@@ -245,6 +245,33 @@ describe("abort and safety", () => {
     }
   });
 
+  it("a failed safety check disarms at the instant it is seen (manual clock: same timestamp)", async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 5, 10));
+    engine = createChaosEngine({ clock });
+    const call = engine.wrap("svc", async () => "ok");
+    let allowed = true;
+    const running = engine.startExperiment({
+      name: "safety abort",
+      target: "svc",
+      failureType: "ERROR_INJECTION",
+      durationMs: 1000,
+      steadyStateMs: 0,
+      recoveryMs: 0,
+      checkIntervalMs: 10,
+      safetyChecks: [{ name: "kill switch", check: () => allowed }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await expect(call()).rejects.toThrow("Injected error");
+    allowed = false;
+    const result = await running;
+    await expect(call()).resolves.toBe("ok");
+    expect(result.status).toBe("aborted");
+    const aborted = result.timeline.find((e) => e.event === "experiment_aborted");
+    const disarmed = result.timeline.find((e) => e.event === "fault_disarmed");
+    expect(aborted?.at).toBe(disarmed?.at);
+    expect(result.timeline.indexOf(disarmed as never)).toBeLessThan(result.timeline.indexOf(aborted as never));
+  });
+
   it("error_budget stops the experiment once the target's error rate exceeds the budget", async () => {
     service();
     const result = await engine.startExperiment({
