@@ -4,7 +4,15 @@ import type { ResolvedOptions } from "./options.js";
 import { buildPrelude, FS_OP, HOOK } from "./prelude.js";
 import { type Native, nativeOf, readU32, writeU32 } from "./quickjs.js";
 import { exposedTools } from "./tools.js";
-import { isStripError, type PreparedSource, prepareSource, stripTypes } from "./transpile.js";
+import {
+  ensureStripper,
+  isStripError,
+  looksLikeTypeScript,
+  type PreparedSource,
+  prepareSource,
+  isStripperLoaded as strippersReady,
+  stripTypes,
+} from "./transpile.js";
 import type {
   ExecutionError,
   ExecutionErrorKind,
@@ -64,8 +72,9 @@ type StopReason = "timeout" | "instructions" | "aborted" | "jobs";
 
 interface Completed {
   n: number;
-  status: 1 | string;
-  payload: string;
+  /** 1: payload is JSON text; 2: payload is the value itself (a number or string); else an error code. */
+  status: 1 | 2 | string;
+  payload: string | number;
 }
 
 const mentions = (code: string, word: string): boolean => code.includes(word);
@@ -86,7 +95,7 @@ export async function runProgram(
 
 class Run {
   private readonly started = performance.now();
-  private readonly deadline: number;
+  private deadline: number;
   private readonly maxPolls: number;
   private polls = 0;
   private stop: StopReason | undefined;
@@ -139,6 +148,13 @@ class Run {
       this.stop = "aborted";
       return this.finish(undefined, false);
     }
+    if (options.language === "typescript" || (options.language === "auto" && looksLikeTypeScript(request.code))) {
+      if (!strippersReady()) {
+        await ensureStripper();
+        // Loading the stripper once per process is the host's cost, not the program's.
+        this.deadline = performance.now() + request.timeoutMs;
+      }
+    }
     let prepared = prepareSource(request.code, options.language);
     if (isStripError(prepared)) {
       this.errors.push({ kind: "syntax", name: "SyntaxError", ...prepared });
@@ -183,6 +199,7 @@ class Run {
       }
       let main = this.evaluate(ctx, prepared);
       if (main === "retry" && options.language === "auto" && !prepared.stripped) {
+        await ensureStripper();
         const stripped = stripTypes(code);
         if (isStripError(stripped)) {
           this.errors.length = 0;
@@ -242,6 +259,7 @@ class Run {
     };
     try {
       await walk("skills", 0);
+      if (this.skills.size > 0) await ensureStripper();
     } catch {
       // No skills directory, or an unreadable one: imports of skills then fail with "module not found".
     }
@@ -407,7 +425,7 @@ class Run {
   /** Runs jobs, serves tool calls and waits for the program's promise to settle. */
   private async drive(ctx: QuickJSContext, main: QuickJSHandle, workspace: Workspace | undefined): Promise<RawResult> {
     const native = this.native as Native;
-    this.scratch = native.module._malloc(16);
+    this.scratch = native.module._malloc(32); // [0]: job context out-pointer, [4..15]: settle argv
     for (;;) {
       this.pump(native);
       if (this.stop !== undefined) break;
@@ -588,6 +606,15 @@ class Run {
 
   private toolDone(n: number, value: unknown): void {
     this.inflight--;
+    // Numbers and short strings cross as themselves: no JSON on either side.
+    if (typeof value === "number" && Number.isFinite(value)) {
+      this.complete(n, 2, value);
+      return;
+    }
+    if (typeof value === "string" && value.length <= this.options.maxToolPayloadBytes / 3) {
+      this.complete(n, 2, value);
+      return;
+    }
     const json = toJson(value);
     if (!json.ok) {
       this.complete(n, "TOOL_FAILED", `The tool returned something that is not JSON data: ${json.message}`);
@@ -667,7 +694,7 @@ class Run {
     if (this.violations.length < 16) this.violations.push({ type, severity, kind, detail });
   }
 
-  private complete(n: number, status: 1 | string, payload: string): void {
+  private complete(n: number, status: 1 | 2 | string, payload: string | number): void {
     this.completed.push({ n, status, payload });
     const wake = this.wake;
     this.wake = undefined;
@@ -678,19 +705,21 @@ class Run {
   private flushCompleted(native: Native): void {
     const { ffi, module } = native;
     const settle = this.hook(HOOK.settle).value;
-    const argv = module._malloc(12);
-    const t0 = performance.now();
+    const argv = this.scratch + 4;
+    const undef = ffi.QTS_GetUndefined();
     try {
       for (let i = 0; i < this.completed.length; i++) {
         if (this.stop !== undefined) break;
         const c = this.completed[i] as Completed;
         const a0 = ffi.QTS_NewFloat64(native.ctx, c.n);
-        const a1 = c.status === 1 ? ffi.QTS_NewFloat64(native.ctx, 1) : newString(native, c.status);
-        const a2 = newString(native, c.payload);
+        const a1 =
+          typeof c.status === "number" ? ffi.QTS_NewFloat64(native.ctx, c.status) : newString(native, c.status);
+        const a2 =
+          typeof c.payload === "number" ? ffi.QTS_NewFloat64(native.ctx, c.payload) : newString(native, c.payload);
         writeU32(module, argv, a0);
         writeU32(module, argv + 4, a1);
         writeU32(module, argv + 8, a2);
-        const r = ffi.QTS_Call(native.ctx, settle, ffi.QTS_GetUndefined(), 3, argv);
+        const r = ffi.QTS_Call(native.ctx, settle, undef, 3, argv);
         const e = ffi.QTS_ResolveException(native.ctx, r);
         if (e !== 0) ffi.QTS_FreeValuePointer(native.ctx, e);
         ffi.QTS_FreeValuePointer(native.ctx, r);
@@ -700,8 +729,6 @@ class Run {
       }
     } finally {
       this.completed.length = 0;
-      module._free(argv);
-      this.cpuMs += performance.now() - t0;
     }
   }
 

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { SandboxError } from "./errors.js";
 import type { OutputFilter, SecurityEventSink, ToolHost, ToolMap } from "./types.js";
 import type { Workspace } from "./workspace.js";
+import { lazy, zod } from "./zod.js";
 
 /**
  * Options of {@link createWasmSandbox} (and, with `size`, of `createSandboxPool`). Every limit applies to each
@@ -84,49 +84,54 @@ export interface WasmSandboxOptions {
   createExecutionId?: () => string;
 }
 
-const positiveInt = z.number().int().positive();
+const toolsSchema = (z: ReturnType<typeof zod>) =>
+  z.custom<ToolHost | ToolMap>(
+    (value) => {
+      if (typeof value !== "object" || value === null) return false;
+      const v = value as Record<string, unknown>;
+      if (typeof v.list === "function" && typeof v.call === "function") return true;
+      return Object.values(v).every(
+        (server) =>
+          typeof server === "object" &&
+          server !== null &&
+          Object.values(server as Record<string, unknown>).every((fn) => typeof fn === "function"),
+      );
+    },
+    { message: "tools must be a ToolHost ({ list, call }) or an object { server: { tool: async function } }" },
+  );
 
-const toolsSchema = z.custom<ToolHost | ToolMap>(
-  (value) => {
-    if (typeof value !== "object" || value === null) return false;
-    const v = value as Record<string, unknown>;
-    if (typeof v.list === "function" && typeof v.call === "function") return true;
-    return Object.values(v).every(
-      (server) =>
-        typeof server === "object" &&
-        server !== null &&
-        Object.values(server as Record<string, unknown>).every((fn) => typeof fn === "function"),
-    );
-  },
-  { message: "tools must be a ToolHost ({ list, call }) or an object { server: { tool: async function } }" },
-);
-
-const optionsSchema = z.strictObject({
-  timeoutMs: positiveInt.max(3_600_000).default(5000),
-  maxMemoryMb: z.number().positive().max(4096).default(64),
-  maxStackKb: positiveInt.min(16).max(65_536).default(256),
-  maxInstructions: positiveInt.default(10_000_000),
-  maxOutputBytes: positiveInt.default(1024 * 1024),
-  maxLogBytes: z.number().int().nonnegative().default(65_536),
-  maxToolCalls: z.number().int().nonnegative().default(100),
-  maxToolPayloadBytes: positiveInt.default(1024 * 1024),
-  maxPromiseJobs: positiveInt.default(1_000_000),
-  maxDepth: positiveInt.max(10_000).default(100),
-  tools: toolsSchema.optional(),
-  globals: z.record(z.string().regex(/^[A-Za-z_$][\w$]*$/, "globals keys must be identifiers"), z.unknown()).optional(),
-  outputFilter: z
-    .custom<OutputFilter>(
-      (v) => typeof v === "object" && v !== null && typeof (v as { apply?: unknown }).apply === "function",
-      { message: "outputFilter must have an apply(value) method" },
-    )
-    .optional(),
-  onSecurityEvent: z
-    .custom<SecurityEventSink>((v) => typeof v === "function", { message: "onSecurityEvent must be a function" })
-    .optional(),
-  language: z.enum(["auto", "typescript", "javascript"]).default("auto"),
-  createExecutionId: z
-    .custom<() => string>((v) => typeof v === "function", { message: "createExecutionId must be a function" })
-    .optional(),
+const optionsSchema = lazy(() => {
+  const z = zod();
+  const positiveInt = z.number().int().positive();
+  return z.strictObject({
+    timeoutMs: positiveInt.max(3_600_000).default(5000),
+    maxMemoryMb: z.number().positive().max(4096).default(64),
+    maxStackKb: positiveInt.min(16).max(65_536).default(256),
+    maxInstructions: positiveInt.default(10_000_000),
+    maxOutputBytes: positiveInt.default(1024 * 1024),
+    maxLogBytes: z.number().int().nonnegative().default(65_536),
+    maxToolCalls: z.number().int().nonnegative().default(100),
+    maxToolPayloadBytes: positiveInt.default(1024 * 1024),
+    maxPromiseJobs: positiveInt.default(1_000_000),
+    maxDepth: positiveInt.max(10_000).default(100),
+    tools: toolsSchema(z).optional(),
+    globals: z
+      .record(z.string().regex(/^[A-Za-z_$][\w$]*$/, "globals keys must be identifiers"), z.unknown())
+      .optional(),
+    outputFilter: z
+      .custom<OutputFilter>(
+        (v) => typeof v === "object" && v !== null && typeof (v as { apply?: unknown }).apply === "function",
+        { message: "outputFilter must have an apply(value) method" },
+      )
+      .optional(),
+    onSecurityEvent: z
+      .custom<SecurityEventSink>((v) => typeof v === "function", { message: "onSecurityEvent must be a function" })
+      .optional(),
+    language: z.enum(["auto", "typescript", "javascript"]).default("auto"),
+    createExecutionId: z
+      .custom<() => string>((v) => typeof v === "function", { message: "createExecutionId must be a function" })
+      .optional(),
+  });
 });
 
 /** Options after validation, with defaults filled in. */
@@ -155,9 +160,9 @@ export interface ResolvedOptions {
  * @throws {@link SandboxError} `INVALID_OPTIONS` saying which option is wrong.
  */
 export function resolveOptions(options: unknown, what = "createWasmSandbox"): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(options ?? {});
+  const parsed = optionsSchema().safeParse(options ?? {});
   if (!parsed.success) {
-    throw new SandboxError("INVALID_OPTIONS", `Invalid ${what} options: ${z.prettifyError(parsed.error)}`);
+    throw new SandboxError("INVALID_OPTIONS", `Invalid ${what} options: ${zod().prettifyError(parsed.error)}`);
   }
   if (parsed.data.globals !== undefined) {
     try {
@@ -211,29 +216,33 @@ export interface Session {
   state: unknown;
 }
 
-const executeOptionsSchema = z.strictObject({
-  executionId: z.string().min(1).max(200).optional(),
-  session: z
-    .custom<Session>(
-      (v) =>
-        typeof v === "object" &&
-        v !== null &&
-        typeof (v as { id?: unknown }).id === "string" &&
-        typeof (v as { workspace?: unknown }).workspace === "object",
-      { message: "session must be { id, workspace, state }" },
-    )
-    .optional(),
-  workspace: z
-    .custom<Workspace>(
-      (v) => typeof v === "object" && v !== null && typeof (v as { readFile?: unknown }).readFile === "function",
-      { message: "workspace must implement Workspace" },
-    )
-    .optional(),
-  sessionState: z.unknown().optional(),
-  timeoutMs: positiveInt.max(3_600_000).optional(),
-  signal: z
-    .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "signal must be an AbortSignal" })
-    .optional(),
+const executeOptionsSchema = lazy(() => {
+  const z = zod();
+  const positiveInt = z.number().int().positive();
+  return z.strictObject({
+    executionId: z.string().min(1).max(200).optional(),
+    session: z
+      .custom<Session>(
+        (v) =>
+          typeof v === "object" &&
+          v !== null &&
+          typeof (v as { id?: unknown }).id === "string" &&
+          typeof (v as { workspace?: unknown }).workspace === "object",
+        { message: "session must be { id, workspace, state }" },
+      )
+      .optional(),
+    workspace: z
+      .custom<Workspace>(
+        (v) => typeof v === "object" && v !== null && typeof (v as { readFile?: unknown }).readFile === "function",
+        { message: "workspace must implement Workspace" },
+      )
+      .optional(),
+    sessionState: z.unknown().optional(),
+    timeoutMs: positiveInt.max(3_600_000).optional(),
+    signal: z
+      .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "signal must be an AbortSignal" })
+      .optional(),
+  });
 });
 
 /** `execute` options after validation. */
@@ -252,9 +261,9 @@ export interface ParsedExecuteOptions {
  * @throws {@link SandboxError} `INVALID_OPTIONS` saying which option is wrong.
  */
 export function parseExecuteOptions(options: unknown): ParsedExecuteOptions {
-  const parsed = executeOptionsSchema.safeParse(options ?? {});
+  const parsed = executeOptionsSchema().safeParse(options ?? {});
   if (!parsed.success) {
-    throw new SandboxError("INVALID_OPTIONS", `Invalid execute options: ${z.prettifyError(parsed.error)}`);
+    throw new SandboxError("INVALID_OPTIONS", `Invalid execute options: ${zod().prettifyError(parsed.error)}`);
   }
   return parsed.data;
 }

@@ -2,7 +2,6 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { z } from "zod";
 import { describeHostError, type RawResult } from "./engine.js";
 import { SandboxError } from "./errors.js";
 import type { ExecuteOptions, Session, WasmSandboxOptions } from "./options.js";
@@ -17,6 +16,7 @@ import {
 import type { ExecutionResult, ToolHost } from "./types.js";
 import type { FromWorker, ToWorker, WorkerInit, WorkerOptions } from "./worker-protocol.js";
 import type { Workspace } from "./workspace.js";
+import { lazy, zod } from "./zod.js";
 
 /**
  * Options of {@link createSandboxPool}: the sandbox options plus the pool's own.
@@ -84,10 +84,13 @@ export interface SandboxPool {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const poolSchema = z.object({
-  size: z.number().int().min(1).max(64).optional(),
-  graceMs: z.number().int().min(0).max(60_000).default(50),
-  maxQueue: z.number().int().min(0).default(1000),
+const poolSchema = lazy(() => {
+  const z = zod();
+  return z.object({
+    size: z.number().int().min(1).max(64).optional(),
+    graceMs: z.number().int().min(0).max(60_000).default(50),
+    maxQueue: z.number().int().min(0).default(1000),
+  });
 });
 
 interface Job {
@@ -127,7 +130,12 @@ function workerSpec(): WorkerSpec {
   if (here.endsWith(".ts")) {
     // Source mode (this repository's tests and demo): the worker is TypeScript. A tiny CommonJS bootstrap registers
     // tsx's loader in the worker, then imports the TypeScript entry. Published builds never take this path.
-    const tsxApi = pathToFileURL(createRequire(here).resolve("tsx/esm/api")).href;
+    // `require.resolve` picks tsx's CommonJS build of the API; the ES module build sits next to it.
+    const tsxApi = pathToFileURL(
+      createRequire(here)
+        .resolve("tsx/esm/api")
+        .replace(/\.cjs$/, ".mjs"),
+    ).href;
     const entry = new URL("./worker.ts", here).href;
     return {
       entry: `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`,
@@ -155,11 +163,11 @@ function workerSpec(): WorkerSpec {
  */
 export async function createSandboxPool(options: SandboxPoolOptions = {}): Promise<SandboxPool> {
   const { size: sizeOption, graceMs: graceOption, maxQueue: queueOption, ...sandboxOptions } = options;
-  const poolParsed = poolSchema.safeParse({ size: sizeOption, graceMs: graceOption, maxQueue: queueOption });
+  const poolParsed = poolSchema().safeParse({ size: sizeOption, graceMs: graceOption, maxQueue: queueOption });
   if (!poolParsed.success) {
     throw new SandboxError(
       "INVALID_OPTIONS",
-      `Invalid createSandboxPool options: ${z.prettifyError(poolParsed.error)}`,
+      `Invalid createSandboxPool options: ${zod().prettifyError(poolParsed.error)}`,
     );
   }
   const core: SandboxCore = createCore(sandboxOptions, "createSandboxPool");

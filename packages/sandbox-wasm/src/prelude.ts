@@ -60,7 +60,7 @@ export function buildPrelude(parts: PreludeParts): string {
       `return new Pr((r,j)=>{Q[n]=[r,j]})}catch(e){return PJ(e)}};` +
       `const X=()=>{const r=O;O="";return r};` +
       `const Y=(n,t,s)=>{const p=Q[n];if(p===undefined)return;delete Q[n];` +
-      `if(t===1)p[0](s===""?undefined:P(s));else{const e=new E(s);e.name="ToolError";e.code=t;p[1](e)}};`;
+      `if(t===1)p[0](s===""?undefined:P(s));else if(t===2)p[0](s);else{const e=new E(s);e.name="ToolError";e.code=t;p[1](e)}};`;
     if (parts.tools.length > 0) {
       src +=
         `{const t={};for(const[i,s,m]of P(${JSON.stringify(JSON.stringify(parts.tools))})){const o=t[s]??(t[s]={});o[m]=a=>C(i,a)}` +

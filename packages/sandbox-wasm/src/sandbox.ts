@@ -246,8 +246,16 @@ export async function createSandboxWithVariant(
   options: WasmSandboxOptions,
   variant: QuickJSSyncVariant,
 ): Promise<WasmSandbox> {
-  const core = createCore(options, "createWasmSandbox");
-  await loadQuickJS(variant);
+  // Start compiling WebAssembly first: it proceeds in the background while options are validated.
+  const loading = loadQuickJS(variant);
+  let core: SandboxCore;
+  try {
+    core = createCore(options, "createWasmSandbox");
+  } catch (error) {
+    loading.catch(() => undefined);
+    throw error;
+  }
+  await loading;
   let disposed = false;
   const assertAlive = (): void => {
     if (disposed)

@@ -1,4 +1,29 @@
-import { transform } from "sucrase";
+type Transform = typeof import("sucrase").transform;
+
+let transform: Transform | undefined;
+let loading: Promise<void> | undefined;
+
+/** True once sucrase is loaded. */
+export function isStripperLoaded(): boolean {
+  return transform !== undefined;
+}
+
+/**
+ * Loads sucrase on first need: plain JavaScript programs never pay for it (it is the largest import of the package).
+ */
+export function ensureStripper(): Promise<void> {
+  if (transform !== undefined) return Promise.resolve();
+  loading ??= import("sucrase").then(
+    (m) => {
+      transform = m.transform;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
 
 /** A program ready for QuickJS. */
 export interface PreparedSource {
@@ -45,6 +70,7 @@ export function looksLikeModule(source: string): boolean {
 export function stripTypes(source: string): PreparedSource | StripError {
   const cached = cache.get(source);
   if (cached !== undefined) return cached;
+  if (transform === undefined) throw new Error("stripTypes: call ensureStripper() first");
   let result: PreparedSource | StripError;
   try {
     const { code } = transform(source, {

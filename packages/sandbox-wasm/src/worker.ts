@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { runProgram } from "./engine.js";
 import type { ResolvedOptions } from "./options.js";
 import { forgetQuickJS, loadQuickJS } from "./quickjs.js";
+import { ensureStripper } from "./transpile.js";
 import type { ToolHost } from "./types.js";
 import type { FromWorker, ToWorker, WorkerInit, WorkspaceOp } from "./worker-protocol.js";
 import type { Workspace } from "./workspace.js";
@@ -31,7 +32,8 @@ if (port !== null) {
       post(message(callId));
     });
 
-  loadQuickJS().then(
+  // Workers are long-lived: load QuickJS and the TypeScript stripper before reporting ready.
+  Promise.all([loadQuickJS(), ensureStripper()]).then(
     () => {
       port.on("message", (message: ToWorker) => {
         if (message.type === "reply") {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { z } from "zod";
 import { SandboxError } from "./errors.js";
+import { lazy, zod } from "./zod.js";
 
 /**
  * Files a program can see under `./workspace`, kept across the executions of one session. Paths are relative,
@@ -110,11 +110,12 @@ function checkAbort(signal: AbortSignal | undefined): void {
     throw new SandboxError("ABORTED", "The workspace operation was aborted.", { cause: signal.reason });
 }
 
-const quotaSchema = z
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 40);
+const quotaSchema = (): ReturnType<ReturnType<typeof zod>["number"]> =>
+  zod()
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 40);
 
 /**
  * Options of {@link createMemoryWorkspace}.
@@ -134,9 +135,12 @@ export interface MemoryWorkspaceOptions {
   files?: Record<string, string>;
 }
 
-const memorySchema = z.strictObject({
-  maxBytes: quotaSchema.default(10 * 1024 * 1024),
-  files: z.record(z.string(), z.string()).optional(),
+const memorySchema = lazy(() => {
+  const z = zod();
+  return z.strictObject({
+    maxBytes: quotaSchema().default(10 * 1024 * 1024),
+    files: z.record(z.string(), z.string()).optional(),
+  });
 });
 
 /**
@@ -154,9 +158,9 @@ const memorySchema = z.strictObject({
  * ```
  */
 export function createMemoryWorkspace(options: MemoryWorkspaceOptions = {}): Workspace {
-  const parsed = memorySchema.safeParse(options);
+  const parsed = memorySchema().safeParse(options);
   if (!parsed.success) {
-    throw new SandboxError("INVALID_OPTIONS", `Invalid memory workspace options: ${z.prettifyError(parsed.error)}`);
+    throw new SandboxError("INVALID_OPTIONS", `Invalid memory workspace options: ${zod().prettifyError(parsed.error)}`);
   }
   const { maxBytes } = parsed.data;
   const files = new Map<string, { text: string; bytes: number }>();
@@ -231,9 +235,12 @@ export interface DirectoryWorkspaceOptions {
   maxBytes?: number;
 }
 
-const directorySchema = z.strictObject({
-  root: z.string().min(1),
-  maxBytes: quotaSchema.default(10 * 1024 * 1024),
+const directorySchema = lazy(() => {
+  const z = zod();
+  return z.strictObject({
+    root: z.string().min(1),
+    maxBytes: quotaSchema().default(10 * 1024 * 1024),
+  });
 });
 
 /**
@@ -255,9 +262,12 @@ const directorySchema = z.strictObject({
  * ```
  */
 export function createDirectoryWorkspace(options: DirectoryWorkspaceOptions): Workspace {
-  const parsed = directorySchema.safeParse(options);
+  const parsed = directorySchema().safeParse(options);
   if (!parsed.success) {
-    throw new SandboxError("INVALID_OPTIONS", `Invalid directory workspace options: ${z.prettifyError(parsed.error)}`);
+    throw new SandboxError(
+      "INVALID_OPTIONS",
+      `Invalid directory workspace options: ${zod().prettifyError(parsed.error)}`,
+    );
   }
   const { maxBytes } = parsed.data;
   const root = resolve(parsed.data.root);

@@ -35,13 +35,14 @@ let small: WasmSandbox;
 beforeAll(async () => {
   sandbox = await createWasmSandbox({
     tools: host,
-    timeoutMs: 3000,
+    timeoutMs: 30_000,
     maxInstructions: 5_000_000,
     onSecurityEvent: (e) => events.push(e),
   });
   small = await createWasmSandbox({
     tools: host,
-    timeoutMs: 3000,
+    // Generous: the instruction budget, not the clock, must stop these programs even on a loaded machine.
+    timeoutMs: 30_000,
     maxInstructions: 5_000_000,
     maxMemoryMb: 16,
     maxStackKb: 128,

@@ -1,11 +1,19 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWasmSandbox, type WasmSandbox } from "../src/index.js";
-import { isStripError, looksLikeModule, looksLikeTypeScript, prepareSource, stripTypes } from "../src/transpile.js";
+import {
+  ensureStripper,
+  isStripError,
+  looksLikeModule,
+  looksLikeTypeScript,
+  prepareSource,
+  stripTypes,
+} from "../src/transpile.js";
 
 let sandbox: WasmSandbox;
 beforeAll(async () => {
   sandbox = await createWasmSandbox();
+  await ensureStripper();
 });
 afterAll(() => sandbox.dispose());
 
