@@ -20,6 +20,7 @@ const idle = engine.wrap("idle", noop);
 const armed = engine.wrap("armed", noop);
 const observed = engine.wrap("observed", noop);
 const firing = engine.wrap("firing", noop);
+const client = engine.wrapObject("client", { noop });
 
 // Armed, not firing: the fault draws from its PRNG on every call and (practically) never fires.
 engine.inject({ target: "armed", failureType: "ERROR_INJECTION", parameters: { errorRate: 1e-12 } });
@@ -72,6 +73,13 @@ describe("awaited async no-op, 1,000 calls per iteration", () => {
     "wrap, idle",
     async () => {
       for (let i = 0; i < CALLS; i++) await idle();
+    },
+    options,
+  );
+  bench(
+    "wrapObject method, idle",
+    async () => {
+      for (let i = 0; i < CALLS; i++) await client.noop();
     },
     options,
   );
