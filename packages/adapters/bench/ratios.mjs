@@ -49,6 +49,13 @@ if (round && alone && adapter) {
   );
 }
 
+let interleaved = [];
+try {
+  interleaved = JSON.parse(readFileSync(new URL("./interleaved.json", import.meta.url), "utf8")).rows;
+} catch {
+  // Only the vitest results are there.
+}
+
 if (writeReadme && round && alone && adapter) {
   const us = (x) => `${x.toFixed(2)} µs`;
   const pct = (x) => `${((100 * x) / round.baselineUs).toFixed(1)} %`;
@@ -59,7 +66,11 @@ if (writeReadme && round && alone && adapter) {
     `| registry alone: \`registry.call\` vs the operation called directly (policy, budget, validation, audit) | ${us(alone.medianUs)} vs ${us(alone.baselineUs)} | +${us(alone.extraUs)} | ${pct(alone.extraUs)} |`,
     `| mcpAdapter alone: argument and result mapping vs a client that answers at once | ${us(adapter.medianUs)} vs ${us(adapter.baselineUs)} | +${us(adapter.extraUs)} | ${pct(adapter.extraUs)} |`,
     `| **total added to an MCP call** (target ≤ 5 %) | | **+${us(alone.extraUs + adapter.extraUs)}** | **${pct(alone.extraUs + adapter.extraUs)}** |`,
-    `| end to end: \`registry.call\` via mcpAdapter vs \`client.callTool\` (difference of two noisy round trips) | ${us(round.medianUs)} vs ${us(round.baselineUs)} | ${round.extraUs >= 0 ? "+" : ""}${us(round.extraUs)} | ${pct(round.extraUs)} |`,
+    `| end to end: \`registry.call\` via mcpAdapter vs \`client.callTool\` (difference of two sequential, noisy benchmarks) | ${us(round.medianUs)} vs ${us(round.baselineUs)} | ${round.extraUs >= 0 ? "+" : ""}${us(round.extraUs)} | ${pct(round.extraUs)} |`,
+    ...interleaved.map(
+      (row) =>
+        `| end to end, interleaved call by call: ${row.name} | ${us(row.medianUs)} | ${row.extraUs >= 0 ? "+" : ""}${us(row.extraUs)} | ${row.sharePct.toFixed(1)} % |`,
+    ),
   ].join("\n");
   const readmeUrl = new URL("../README.md", import.meta.url);
   const readme = readFileSync(readmeUrl, "utf8");

@@ -24,8 +24,9 @@ export function jsonByteLength(value: unknown): number {
 const needsCare = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function stringBytes(text: string): number {
-  // Fast path (most strings): nothing escaped, no surrogates, so the UTF-8 length is Buffer.byteLength's.
-  if (!needsCare.test(text)) return Buffer.byteLength(text, "utf8") + 2;
+  // Fast path for longer strings with nothing to escape and no surrogates: the native UTF-8 length. Short strings are
+  // cheaper to count in the loop below than to hand to native code.
+  if (text.length > 24 && !needsCare.test(text)) return Buffer.byteLength(text, "utf8") + 2;
   let bytes = 2;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -141,9 +141,17 @@ export const mcpResultTypeDeclarations: string = `declare namespace AthenaTools 
 /** The type name tools without an output schema return, as used in declarations. */
 export const mcpResultTypeName = "AthenaTools.McpResult";
 
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return code;
+  }
+  return -1;
+}
+
 function parseText(text: string): McpContentItem {
-  const first = text.trimStart()[0];
-  if (first === "{" || first === "[") {
+  const first = firstNonSpace(text);
+  if (first === 0x7b || first === 0x5b) {
     try {
       return JSON.parse(text) as McpContentItem;
     } catch {
