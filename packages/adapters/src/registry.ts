@@ -816,10 +816,12 @@ export function createToolRegistry(options: ToolRegistryOptions = {}): ToolRegis
       return { ...cache.fileTree };
     },
     usage(executionId: string): ExecutionUsage {
+      assertAlive("usage");
       const usage = usageByExecution.get(executionId);
       return { calls: usage?.calls ?? 0, cost: usage?.cost ?? 0 };
     },
     endExecution(executionId: string): void {
+      assertAlive("endExecution");
       usageByExecution.delete(executionId);
     },
     dispose,

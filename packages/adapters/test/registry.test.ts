@@ -462,6 +462,8 @@ describe("the registry as a ToolHost", () => {
     registry.dispose();
     registry[Symbol.dispose]();
     expect(() => registry.list()).toThrow(/disposed/);
+    expect(() => registry.usage("x")).toThrow(/disposed/);
+    expect(() => registry.manifest()).toThrow(/disposed/);
     expect((await rejection(registry.call("notes/read", {}, ctx()))).code).toBe("DISPOSED");
   });
 });
