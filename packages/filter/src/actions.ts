@@ -26,6 +26,7 @@ export class ActionApplier {
   readonly #hashLength: number;
   readonly #vault: TokenVault | undefined;
   readonly #dryRun: boolean;
+  readonly #markers = new Map<string, string>();
   /** Set when a `tokenize` fell back to `redact` because the vault was full. */
   vaultFull = false;
 
@@ -37,13 +38,22 @@ export class ActionApplier {
     this.#dryRun = dryRun;
   }
 
+  #marker(type: string): string {
+    let marker = this.#markers.get(type);
+    if (marker === undefined) {
+      marker = `[REDACTED:${labelOf(type)}]`;
+      if (this.#markers.size < 1000) this.#markers.set(type, marker);
+    }
+    return marker;
+  }
+
   apply(type: string, raw: string, action: FilterAction, original: TokenValue): Applied {
     if (this.#dryRun) return { replacement: undefined, action };
     switch (action) {
       case "keep":
         return { replacement: undefined, action };
       case "redact":
-        return { replacement: `[REDACTED:${labelOf(type)}]`, action };
+        return { replacement: this.#marker(type), action };
       case "mask":
         return { replacement: mask(type, raw), action };
       case "hash": {
@@ -54,7 +64,7 @@ export class ActionApplier {
         const placeholder = this.#vault?.issue(type, original);
         if (placeholder === undefined) {
           this.vaultFull = true;
-          return { replacement: `[REDACTED:${labelOf(type)}]`, action: "redact" };
+          return { replacement: this.#marker(type), action: "redact" };
         }
         return { replacement: placeholder, action };
       }

@@ -241,10 +241,23 @@ export function ipv6Valid(value: string): boolean {
 
 /** True when `value` is a dotted-quad IPv4 address without leading zeros. */
 export function ipv4Valid(value: string): boolean {
-  const parts = value.split(".");
-  if (parts.length !== 4) return false;
-  for (const part of parts) {
-    if (!/^(?:0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) return false;
+  let parts = 0;
+  let octet = 0;
+  let digits = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const code = i === value.length ? 46 : value.charCodeAt(i);
+    if (code === 46) {
+      if (digits === 0 || octet > 255) return false;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else if (code >= 48 && code <= 57) {
+      if (digits > 0 && octet === 0) return false; // leading zero
+      octet = octet * 10 + (code - 48);
+      if (++digits > 3) return false;
+    } else {
+      return false;
+    }
   }
-  return true;
+  return parts === 4;
 }

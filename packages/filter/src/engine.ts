@@ -84,6 +84,8 @@ const PLACEHOLDER_SHAPE = /\[[A-Z][A-Z0-9_]{0,48}_[1-9]\d{0,9}\]/g;
 const PLACEHOLDER_SHAPE_ONE = /\[[A-Z][A-Z0-9_]{0,48}_[1-9]\d{0,9}\]/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const CACHE_LIMIT = 20_000;
+/** Shared, never modified: the scan result of strings with nothing in them. */
+const NO_HITS: Hit[] = [];
 
 /** Runs one walk over `value`. Never throws for anything `value` contains. */
 export function runEngine(value: unknown, config: EngineConfig, sink: EngineSink): EngineOutput {
@@ -96,6 +98,9 @@ class Walker {
   readonly #config: EngineConfig;
   readonly #sink: EngineSink;
   readonly #path: Segment[] = [];
+  /** The path last formatted, and its formatted prefixes (`$.a`, `$.a[3]`, …). */
+  readonly #lastSegments: Segment[] = [];
+  readonly #lastPrefixes: string[] = [];
   /** Objects on the current path (a stack: shallow in practice, and cheaper than hashing every object). */
   readonly #ancestors: object[] = [];
   #values = 0;
@@ -106,7 +111,8 @@ class Walker {
   findings = 0;
   /** While filtering a key: its findings wait here until the key's final path is known. */
   #pendingKey: FilterFinding[] | undefined;
-  readonly #hits: Hit[] = [];
+  /** Reused by every scan; copied only when something was found. */
+  readonly #scratch: Hit[] = [];
 
   constructor(config: EngineConfig, sink: EngineSink) {
     this.#config = config;
@@ -222,14 +228,26 @@ class Walker {
       const nested = this.#nestedJson(value, depth);
       if (nested !== undefined) return nested;
     }
-    const hits = this.#hits;
-    if (hits.length !== 0) hits.length = 0;
-    if (this.#config.byValue) scanText(value, this.#config.caches.scan, hits);
+    let hits: Hit[] = NO_HITS;
+    if (this.#config.byValue) hits = this.#scan(value);
     const vault = this.#config.vault;
-    if (vault !== undefined && value.indexOf("[") !== -1) this.#literalHits(value, vault, hits);
+    if (vault !== undefined && value.indexOf("[") !== -1) {
+      hits = hits.slice();
+      this.#literalHits(value, vault, hits);
+    }
     if (hits.length === 0) return value;
-    // Copied: the shared array is reused by the next string (keys are filtered while values are).
-    return this.#replaceHits(value, hits.slice(), inKey);
+    return this.#replaceHits(value, hits, inKey);
+  }
+
+  #scan(value: string): Hit[] {
+    // (A per-walk memo of repeated strings was measured slower than scanning them again: hashing every string
+    // costs more than the scan it saves.)
+    const scratch = this.#scratch;
+    scanText(value, this.#config.caches.scan, scratch);
+    if (scratch.length === 0) return NO_HITS;
+    const found = scratch.slice();
+    scratch.length = 0;
+    return found;
   }
 
   /** Placeholder-shaped text the vault did not issue: escaped through the vault so detokenize gives it back. */
@@ -582,12 +600,36 @@ class Walker {
   }
 
   #formatPath(): { path: string; innerPath: string | undefined } {
+    const stack = this.#path;
+    // Findings cluster (siblings, array items): reuse the formatted prefix shared with the previous path.
+    const last = this.#lastSegments;
+    const prefixes = this.#lastPrefixes;
+    let common = 0;
+    const limit = Math.min(stack.length, last.length);
+    while (common < limit && stack[common] === last[common]) common++;
+    last.length = common;
+    prefixes.length = common;
+    let nested = -1;
+    for (let i = 0; i < common; i++) if (last[i] === NESTED) nested = i;
+    for (let i = common; i < stack.length; i++) {
+      const segment = stack[i] as Segment;
+      last.push(segment);
+      const before = i === 0 ? "$" : (prefixes[i - 1] as string);
+      if (segment === NESTED) {
+        nested = i;
+        prefixes.push(before);
+      } else {
+        prefixes.push(before + (typeof segment === "number" ? `[${segment}]` : segment));
+      }
+    }
+    const full = stack.length === 0 ? "$" : (prefixes[stack.length - 1] as string);
+    if (nested === -1) return { path: full, innerPath: undefined };
+    // JSON text inside strings: split at the first boundary; deeper ones are joined with " > ".
     let path = "$";
     let inner: string | undefined;
-    for (const segment of this.#path) {
+    for (const segment of stack) {
       if (segment === NESTED) {
-        if (inner === undefined) inner = "$";
-        else inner += " > $";
+        inner = inner === undefined ? "$" : `${inner} > $`;
         continue;
       }
       const part = typeof segment === "number" ? `[${segment}]` : segment;

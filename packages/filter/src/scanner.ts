@@ -57,7 +57,8 @@ const P_ASSIGN = 30;
 const TOKEN_CLASS = "A-Za-z0-9_\\-.+$";
 // Numbers with separators (or a leading + or parenthesis), and IBAN/NINO-like sequences, in one regex: both start
 // right after a non-token character, with distinct first characters.
-const NUMBER_OR_IBAN_SOURCE = `(?<![${TOKEN_CLASS}])(?:((?:\\(\\+|[+(])?\\d[\\d \\-.()]{4,40}\\d)|[A-Z]{2} ?\\d{2}(?: ?[A-Z0-9]{1,4}){1,9})`;
+// Numbers are at least 7 characters (1.1.1.1); ISO dates (2024-05-01) are skipped by a look-ahead at the start.
+const NUMBER_OR_IBAN_SOURCE = `(?<![${TOKEN_CLASS}])(?:((?:\\(\\+|[+(])?(?!\\d{4}-\\d\\d-\\d\\d(?!\\d))\\d[\\d \\-.()]{5,40}\\d)|[A-Z]{2} ?\\d{2}(?: ?[A-Z0-9]{1,4}){1,9})`;
 
 let numberRe: RegExp | undefined;
 let tokenTable: Uint8Array | undefined;
@@ -161,16 +162,44 @@ function charClasses(value: string): number {
 export function scanText(text: string, context: ScanContext, out: Hit[]): void {
   const length = text.length;
   if (length < 6) return;
+  // The commonest strings in data, UUIDs and ISO timestamps, hold nothing: one anchored test skips them.
+  if (length >= 10 && length <= 36 && PLAIN_SHAPE.test(text)) return;
   const hits: Hit[] = [];
+  let at: boolean;
+  let colon: boolean;
+  let equals: boolean;
+  let dollar: boolean;
+  let dash: boolean;
+  if (length < 48) {
+    // One pass over a short string instead of five searches.
+    at = colon = equals = dollar = dash = false;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 64) at = true;
+      else if (code === 58) colon = true;
+      else if (code === 61) equals = true;
+      else if (code === 36) dollar = true;
+      else if (code === 45) dash = true;
+    }
+  } else {
+    at = text.indexOf("@") !== -1;
+    colon = text.indexOf(":") !== -1;
+    equals = text.indexOf("=") !== -1;
+    dollar = text.indexOf("$") !== -1;
+    dash = true; // checked by the PEM search itself
+  }
   candidatePass(text, hits);
-  if (text.indexOf("@") !== -1) emailPass(text, hits);
-  if (text.indexOf("://") !== -1) urlPass(text, hits);
-  if (text.indexOf("-----BEGIN ") !== -1) pemPass(text, hits);
-  if (text.indexOf("$2") !== -1 || text.indexOf("$argon2") !== -1) hashPass(text, hits);
-  if (text.indexOf("=") !== -1 || text.indexOf(":") !== -1) assignmentPass(text, context, hits);
+  if (at) emailPass(text, hits);
+  if (colon && text.indexOf("://") !== -1) urlPass(text, hits);
+  if (dash && length >= 40 && text.indexOf("-----BEGIN ") !== -1) pemPass(text, hits);
+  if (dollar && (text.indexOf("$2") !== -1 || text.indexOf("$argon2") !== -1)) hashPass(text, hits);
+  if (equals || colon) assignmentPass(text, context, hits);
   if (hits.length === 0) return;
   resolveOverlaps(hits, out);
 }
+
+const PLAIN_SHAPE =
+  /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)$/;
 
 /** Keeps the best of overlapping hits (higher priority, then longer), in one sweep over hits sorted by start. */
 function resolveOverlaps(hits: Hit[], out: Hit[]): void {
@@ -324,8 +353,13 @@ function dispatchToken(text: string, start: number, rawEnd: number, hits: Hit[])
     return;
   }
   if (length > 20_000) return; // no provider token is this long; a huge run is data, not a key
+  // Most long tokens are ids, hashes and words: only a known first letter, or `Bearer `/`Basic ` before the token,
+  // is worth a closer look (and the substring it costs).
+  const prefixed = c0 < 128 && prefixFirst()[c0] === 1;
+  const scheme = authSchemeBefore(text, start);
+  if (!prefixed && scheme === undefined) return;
   const value = text.slice(start, end);
-  const type = isDigit(c0) ? undefined : classifyToken(value, text, start);
+  const type = prefixed ? classifyToken(value, text, start) : undefined;
   if (type !== undefined) {
     if (type === "telegram_bot_token") {
       let digitsStart = start - 1;
@@ -337,7 +371,6 @@ function dispatchToken(text: string, start: number, rawEnd: number, hits: Hit[])
     return;
   }
   // `Bearer <token>` / `Basic <base64>` in headers and logs.
-  const scheme = authSchemeBefore(text, start);
   if (scheme === "bearer") {
     if (BEARER_VALUE.test(value) && entropy(value) >= 3 && charClasses(value) >= 2)
       hits.push({ type: "bearer_token", start, end: extendPadding(text, end), priority: P_AUTH });
@@ -346,6 +379,17 @@ function dispatchToken(text: string, start: number, rawEnd: number, hits: Hit[])
     if (decoded !== undefined && /^[\x20-\x7e]+:[\x20-\x7e]*$/.test(decoded))
       hits.push({ type: "basic_auth", start, end: extendPadding(text, end), priority: P_AUTH });
   }
+}
+
+let prefixTable: Uint8Array | undefined;
+
+/** First letters of the provider prefixes `classifyToken` knows. */
+function prefixFirst(): Uint8Array {
+  if (prefixTable === undefined) {
+    prefixTable = new Uint8Array(128);
+    for (const ch of "AGSgxsrwynkdhpe") prefixTable[ch.charCodeAt(0)] = 1;
+  }
+  return prefixTable;
 }
 
 /** `…-us12` / `…-us1` at the end of a token (a Mailchimp data-centre suffix). */
@@ -473,6 +517,15 @@ function cardGroupingOk(value: string): boolean {
 // Numbers: cards, SSNs, phones, IPv4
 
 function dispatchNumber(text: string, start: number, end: number, hits: Hit[]): void {
+  // Cheap profile first: nothing here is shorter than 8 digits, except dotted IPv4 addresses.
+  let digitCount = 0;
+  let dotCount = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digitCount++;
+    else if (code === 46) dotCount++;
+  }
+  if (digitCount < 8 && dotCount !== 3) return;
   const value = text.slice(start, end);
   if (classifyNumber(text, value, start, hits)) return;
   if (value.indexOf(" ") === -1) return;
@@ -575,8 +628,11 @@ export function phoneValid(value: string): boolean {
   if (value.length < 8 || value.length > 24) return false;
   let digits = 0;
   for (let i = 0; i < value.length; i++) if (isDigit(value.charCodeAt(i))) digits++;
+  const c0 = value.charCodeAt(0);
+  // A national number starts with its area code: 2-9 (NANP), 0 (trunk prefix) or a parenthesis; else only +/00.
+  if (c0 !== 43 && c0 !== 40 && c0 !== 48 && !(c0 >= 50 && c0 <= 57) && c0 !== 49) return false;
   if (NANP.test(value)) return digits === 10 || digits === 11;
-  if (value.charCodeAt(0) === 43 || value.startsWith("00")) {
+  if (c0 === 43 || value.startsWith("00")) {
     if (!(INTERNATIONAL.test(value) || INTERNATIONAL_COMPACT.test(value))) return false;
     const national = value.startsWith("00") ? digits - 2 : digits;
     return national >= 8 && national <= 15;
