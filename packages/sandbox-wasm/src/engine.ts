@@ -422,34 +422,80 @@ class Run {
   private stringify: QuickJSHandle | undefined;
   private mainSource = "";
 
-  /** Runs jobs, serves tool calls and waits for the program's promise to settle. */
-  private async drive(ctx: QuickJSContext, main: QuickJSHandle, workspace: Workspace | undefined): Promise<RawResult> {
+  /**
+   * Runs jobs, serves tool calls and waits for the program's promise to settle. Event-driven: a finished tool call
+   * schedules one synchronous step (flush results → run jobs → drain the outbox), so a round trip costs no extra
+   * host promise hops.
+   */
+  private drive(ctx: QuickJSContext, main: QuickJSHandle, workspace: Workspace | undefined): Promise<RawResult> {
     const native = this.native as Native;
     this.scratch = native.module._malloc(32); // [0]: job context out-pointer, [4..15]: settle argv
-    for (;;) {
-      this.pump(native);
-      if (this.stop !== undefined) break;
-      if (this.errors.length > 0) return this.finish(undefined, false);
-      if (this.hooks.length > 0) this.drainOutbox(native, workspace);
-      const state = native.ffi.QTS_PromiseState(native.ctx, main.value);
-      if (state !== 0 /* pending */) break;
-      if (this.completed.length > 0) {
-        this.flushCompleted(native);
-        continue;
-      }
-      if (native.ffi.QTS_IsJobPending(native.rt) !== 0) continue;
-      if (this.inflight === 0) {
-        this.errors.push({
-          kind: "runtime",
-          message:
-            "The program is waiting for a promise that can never settle (no tool call or job is pending). Timers are not available in the sandbox.",
-        });
-        return this.finish(undefined, false);
-      }
-      await this.waitForWork();
-      if (this.stop !== undefined) break;
-    }
-    if (this.stop !== undefined) return this.finish(undefined, false);
+    return new Promise<RawResult>((resolve, reject) => {
+      let done = false;
+      const finishWith = (result: () => RawResult): void => {
+        done = true;
+        this.wake = undefined;
+        try {
+          resolve(result());
+        } catch (error) {
+          reject(error);
+        }
+      };
+      const step = (): void => {
+        this.stepScheduled = false;
+        if (done) return;
+        this.inStep = true;
+        try {
+          for (;;) {
+            if (this.stop !== undefined) {
+              finishWith(() => this.finish(undefined, false));
+              return;
+            }
+            if (this.completed.length > 0) this.flushCompleted(native);
+            this.pump(native);
+            if (this.stop !== undefined) {
+              finishWith(() => this.finish(undefined, false));
+              return;
+            }
+            if (this.errors.length > 0) {
+              finishWith(() => this.finish(undefined, false));
+              return;
+            }
+            if (this.hooks.length > 0) this.drainOutbox(native, workspace);
+            if (native.ffi.QTS_PromiseState(native.ctx, main.value) !== 0 /* pending */) {
+              finishWith(() => this.settle(ctx, main));
+              return;
+            }
+            if (this.completed.length > 0 || native.ffi.QTS_IsJobPending(native.rt) !== 0) continue;
+            if (this.inflight === 0) {
+              this.errors.push({
+                kind: "runtime",
+                message:
+                  "The program is waiting for a promise that can never settle (no tool call or job is pending). Timers are not available in the sandbox.",
+              });
+              finishWith(() => this.finish(undefined, false));
+              return;
+            }
+            this.armDeadline();
+            return;
+          }
+        } catch (error) {
+          done = true;
+          reject(error);
+        } finally {
+          this.inStep = false;
+        }
+      };
+      this.wake = step;
+      step();
+    });
+  }
+
+  private inStep = false;
+  private stepScheduled = false;
+
+  /** Reads the settled program promise. */
+  private settle(ctx: QuickJSContext, main: QuickJSHandle): RawResult {
     const settled = ctx.getPromiseState(main);
     if (settled.type === "fulfilled") {
       if (settled.notAPromise === true) {
@@ -468,28 +514,32 @@ class Run {
     return this.finish(undefined, false);
   }
 
-  private waitForWork(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.wake = resolve;
-      if (this.timer === undefined) {
-        const remaining = Math.max(0, this.deadline - performance.now());
-        this.timer = setTimeout(() => {
-          this.stop ??= "timeout";
-          this.abort.abort(new Error("execution timed out"));
-          this.wake?.();
-        }, remaining + 1);
-        const signal = this.request.signal;
-        signal?.addEventListener(
-          "abort",
-          () => {
-            this.stop ??= "aborted";
-            this.abort.abort(signal.reason);
-            this.wake?.();
-          },
-          { once: true, signal: this.abort.signal },
-        );
-      }
-    });
+  /** Starts the deadline timer and abort listener the first time the program waits for the host. */
+  private armDeadline(): void {
+    if (this.timer !== undefined) return;
+    const remaining = Math.max(0, this.deadline - performance.now());
+    this.timer = setTimeout(() => {
+      this.stop ??= "timeout";
+      this.abort.abort(new Error("execution timed out"));
+      this.schedule();
+    }, remaining + 1);
+    const signal = this.request.signal;
+    signal?.addEventListener(
+      "abort",
+      () => {
+        this.stop ??= "aborted";
+        this.abort.abort(signal.reason);
+        this.schedule();
+      },
+      { once: true, signal: this.abort.signal },
+    );
+  }
+
+  /** Schedules one step (coalescing completions that arrive in the same tick). */
+  private schedule(): void {
+    if (this.inStep || this.stepScheduled || this.wake === undefined) return;
+    this.stepScheduled = true;
+    queueMicrotask(this.wake);
   }
 
   private pump(native: Native): void {
@@ -696,9 +746,7 @@ class Run {
 
   private complete(n: number, status: 1 | 2 | string, payload: string | number): void {
     this.completed.push({ n, status, payload });
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    this.schedule();
   }
 
   /** Settles finished calls inside the guest through the one settle function. */

@@ -35,10 +35,16 @@ export function toolHostFromMap(map: ToolMap): ToolHost {
   Object.freeze(infos);
   return {
     list: () => infos,
-    call: async (id, args, context) => {
+    call: (id, args, context) => {
       const fn = fns.get(id);
-      if (fn === undefined) throw Object.assign(new Error(`Unknown tool ${id}`), { code: "TOOL_NOT_FOUND" });
-      return fn(args, context);
+      if (fn === undefined) {
+        return Promise.reject(Object.assign(new Error(`Unknown tool ${id}`), { code: "TOOL_NOT_FOUND" }));
+      }
+      try {
+        return Promise.resolve(fn(args, context));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
   };
 }

@@ -67,7 +67,8 @@ export function looksLikeModule(source: string): boolean {
  *
  * @returns the JavaScript, or a {@link StripError} with the agent-source location of a syntax error
  */
-export function stripTypes(source: string): PreparedSource | StripError {
+export function stripTypes(input: string): PreparedSource | StripError {
+  const source = withoutHashbang(input);
   const cached = cache.get(source);
   if (cached !== undefined) return cached;
   if (transform === undefined) throw new Error("stripTypes: call ensureStripper() first");
@@ -100,13 +101,19 @@ export function isStripError(value: PreparedSource | StripError): value is Strip
   return "message" in value;
 }
 
+/** A leading `#!` line becomes a comment (same line count): the program runs inside a function. */
+function withoutHashbang(source: string): string {
+  return source.startsWith("#!") ? `//${source.slice(2)}` : source;
+}
+
 /**
  * Prepares agent code for QuickJS: strips TypeScript when asked or when the code looks like it, and detects modules.
  */
 export function prepareSource(
-  source: string,
+  input: string,
   language: "auto" | "typescript" | "javascript",
 ): PreparedSource | StripError {
+  const source = withoutHashbang(input);
   if (language === "typescript" || (language === "auto" && looksLikeTypeScript(source))) return stripTypes(source);
   return { code: source, isModule: looksLikeModule(source), stripped: false };
 }
