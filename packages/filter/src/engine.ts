@@ -101,6 +101,7 @@ class Walker {
   /** The path last formatted, and its formatted prefixes (`$.a`, `$.a[3]`, …). */
   readonly #lastSegments: Segment[] = [];
   readonly #lastPrefixes: string[] = [];
+  #lastDepth = 0;
   /** Objects on the current path (a stack: shallow in practice, and cheaper than hashing every object). */
   readonly #ancestors: object[] = [];
   #values = 0;
@@ -210,7 +211,8 @@ class Walker {
       if (setting !== "off") {
         const replaced = this.#replaceWhole(type, value, setting, value);
         if (replaced !== undefined) {
-          this.#add(originalBytes, jsonStringBytes(replaced));
+          // Markers, hashes and placeholders are plain ASCII: their JSON size is their length plus the quotes.
+          this.#add(originalBytes, setting === "mask" ? jsonStringBytes(replaced) : replaced.length + 2);
           return replaced;
         }
         this.#add(originalBytes, originalBytes);
@@ -605,23 +607,22 @@ class Walker {
     const last = this.#lastSegments;
     const prefixes = this.#lastPrefixes;
     let common = 0;
-    const limit = Math.min(stack.length, last.length);
+    const limit = Math.min(stack.length, this.#lastDepth);
     while (common < limit && stack[common] === last[common]) common++;
-    last.length = common;
-    prefixes.length = common;
     let nested = -1;
     for (let i = 0; i < common; i++) if (last[i] === NESTED) nested = i;
     for (let i = common; i < stack.length; i++) {
       const segment = stack[i] as Segment;
-      last.push(segment);
+      last[i] = segment;
       const before = i === 0 ? "$" : (prefixes[i - 1] as string);
       if (segment === NESTED) {
         nested = i;
-        prefixes.push(before);
+        prefixes[i] = before;
       } else {
-        prefixes.push(before + (typeof segment === "number" ? `[${segment}]` : segment));
+        prefixes[i] = before + (typeof segment === "number" ? `[${segment}]` : segment);
       }
     }
+    this.#lastDepth = stack.length;
     const full = stack.length === 0 ? "$" : (prefixes[stack.length - 1] as string);
     if (nested === -1) return { path: full, innerPath: undefined };
     // JSON text inside strings: split at the first boundary; deeper ones are joined with " > ".
