@@ -435,7 +435,7 @@ function describeReason(reason: unknown): string {
 }
 
 /**
- * The wrapper itself: one property read on the idle path. `boundThis` fixes `this` for `wrapObject` methods.
+ * The wrapper itself: one property read on the idle path; while armed and not firing, one `pass()` more. `boundThis` fixes `this` for `wrapObject` methods.
  */
 function wrapFunction(
   point: InjectionPoint,
@@ -446,12 +446,12 @@ function wrapFunction(
     boundThis === undefined
       ? function (this: unknown, ...args: unknown[]): unknown {
           const hook = point.hook;
-          if (hook === undefined) return fn.apply(this, args);
+          if (hook === undefined || hook.pass()) return fn.apply(this, args);
           return hook.invoke(fn, this, args);
         }
       : (...args: unknown[]): unknown => {
           const hook = point.hook;
-          if (hook === undefined) return fn.apply(boundThis, args);
+          if (hook === undefined || hook.pass()) return fn.apply(boundThis, args);
           return hook.invoke(fn, boundThis, args);
         };
   Object.defineProperty(wrapped, "name", { value: fn.name, configurable: true });

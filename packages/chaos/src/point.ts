@@ -9,12 +9,23 @@ import { Recorder } from "./recorder.js";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
-/** What a point does with a call while something targets it. Immutable: rebuilt whenever faults or observers change. */
+const OBSERVE = 1;
+const FIRE = 2;
+const CHAIN = 3;
+
+/**
+ * What a point does with a call while something targets it. Immutable apart from `mode`: rebuilt whenever faults or
+ * observers change. A wrapped call first asks {@link Hook.pass}: when it says the call needs nothing (the common
+ * armed-but-not-firing case), the wrapper calls the real function itself, so its arguments never leave the wrapper
+ * and V8 need not allocate them; otherwise {@link Hook.invoke} does what `pass` decided.
+ */
 export class Hook {
   readonly faults: readonly FaultRuntime[];
   readonly recorder: Recorder | undefined;
   /** The only fault, when there is exactly one: the common case gets a path without a loop (V8 inlines it). */
   private readonly single: FaultRuntime | undefined;
+  /** What `pass()` decided for the call `invoke()` handles next (both run in the same synchronous wrapper). */
+  private mode = 0;
 
   constructor(faults: readonly FaultRuntime[], recorder: Recorder | undefined) {
     this.faults = faults;
@@ -22,20 +33,36 @@ export class Hook {
     this.single = faults.length === 1 ? faults[0] : undefined;
   }
 
-  invoke(fn: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
+  /** True when this call goes straight to the real function; false when `invoke` must handle it. */
+  pass(): boolean {
     const recorder = this.recorder;
     if (recorder !== undefined) {
       recorder.calls++;
-      if (--recorder.countdown <= 0) return recorder.observe(this, fn, thisArg, args);
+      if (--recorder.countdown <= 0) {
+        this.mode = OBSERVE;
+        return false;
+      }
     }
     const single = this.single;
     if (single !== undefined) {
-      if (!single.fires()) return fn.apply(thisArg, args);
-      return single.apply(() => fn.apply(thisArg, args));
+      if (!single.fires()) return true;
+      this.mode = FIRE;
+      return false;
     }
-    return this.faults.length === 0 ? fn.apply(thisArg, args) : this.runFrom(0, fn, thisArg, args);
+    if (this.faults.length === 0) return true;
+    this.mode = CHAIN;
+    return false;
   }
 
+  /** Handles a call `pass()` returned false for. */
+  invoke(fn: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
+    const mode = this.mode;
+    if (mode === OBSERVE) return (this.recorder as Recorder).observe(this, fn, thisArg, args);
+    if (mode === FIRE) return (this.single as FaultRuntime).apply(() => fn.apply(thisArg, args));
+    return this.runFrom(0, fn, thisArg, args);
+  }
+
+  /** Runs a call through the faults, drawing their decisions (used for sampled calls). */
   run(fn: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
     const single = this.single;
     if (single !== undefined) {
