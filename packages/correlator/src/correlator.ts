@@ -286,7 +286,7 @@ type Listener = (...args: never[]) => void;
  *     timestamp: 1_700_000_000_000 + i * 1_000,
  *   });
  * }
- * // → PROMPT_INJECTION_CAMPAIGN mallory 0.81
+ * // → PROMPT_INJECTION_CAMPAIGN mallory 0.673
  * ```
  */
 export function createSecurityEventCorrelator(options: CorrelatorOptions = {}): SecurityEventCorrelator {
