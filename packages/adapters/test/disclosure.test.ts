@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createToolRegistry, defineAdapter, mcpAdapter, type ToolAdapter, type ToolRegistry } from "../src/index.js";
 import { type RunningServer, startRealServers, startServer } from "./helpers/servers.js";
 import { typeCheck } from "./helpers/typescript.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let servers: Record<"memory" | "filesystem" | "everything", RunningServer>;
 let edge: RunningServer;

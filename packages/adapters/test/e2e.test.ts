@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createWasmSandbox, type WasmSandbox } from "@athena/sandbox-wasm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createToolRegistry,
   mcpAdapter,
@@ -14,6 +14,9 @@ import {
   type ToolRegistry,
 } from "../src/index.js";
 import { type RunningServer, startServer } from "./helpers/servers.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let memory: RunningServer;
 let filesystem: RunningServer;

@@ -1,7 +1,10 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { uniqueIdentifier } from "../src/identifiers.js";
 import { isIdentifier, toIdentifier } from "../src/index.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 describe("identifiers", () => {
   it("rewrites names that are not identifiers", () => {

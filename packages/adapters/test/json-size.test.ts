@@ -1,6 +1,9 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { jsonByteLength } from "../src/json-size.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const expected = (value: unknown): number => {
   try {

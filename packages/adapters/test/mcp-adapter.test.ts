@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   isIdentifier,
   isToolError,
@@ -12,6 +12,9 @@ import {
   type ToolOperation,
 } from "../src/index.js";
 import { type RunningServer, startServer } from "./helpers/servers.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 // The SDK's Client must satisfy the structural interface as it is (checked by tsc on this file).
 const acceptsSdkClient = (client: Client): McpClientLike => client;

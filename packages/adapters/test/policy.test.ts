@@ -1,7 +1,10 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compileGlob, DEFAULT_DENY_PATTERNS } from "../src/index.js";
 import { compilePolicy } from "../src/policy.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 describe("compileGlob", () => {
   it("matches * within one segment, ** across, ? one character, alternatives", () => {

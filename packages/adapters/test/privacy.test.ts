@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFilterPipeline, createTokenVault } from "@athena/filter";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createToolRegistry,
   isToolError,
@@ -13,6 +13,9 @@ import {
   type ToolRegistry,
 } from "../src/index.js";
 import { type RunningServer, startServer } from "./helpers/servers.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 /**
  * A small vault for the privacy path: e-mail addresses in strings become `[EMAIL_n]` on the way in and are restored on

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   createToolRegistry,
@@ -13,6 +13,9 @@ import {
   type ToolRegistry,
 } from "../src/index.js";
 import { type RunningServer, startServer } from "./helpers/servers.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 async function rejection(promise: Promise<unknown>): Promise<ToolError> {
   try {

@@ -5,9 +5,12 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createToolRegistry, mcpAdapter, type ToolRegistry } from "../src/index.js";
 import { type RunningServer, startRealServers } from "./helpers/servers.js";
+
+// Generous limits: two shared cores can be busy (real servers spawn, tsc runs); nothing here waits on purpose.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const readmeUrl = new URL("../README.md", import.meta.url);
 const start = "<!-- token-table:start -->";
