@@ -203,7 +203,9 @@ export class ExperimentRun {
         .filter((h) => h.phases.includes("during"))
         .map((h) => ({ hypothesis: h, state: this.newDuringState(h) }));
       let duringStart = this.mark();
+      let duringRan = false;
       if (!this.stopped && beforeFailed === null) {
+        duringRan = true;
         this.arm();
         duringStart = this.mark();
         this.armMark = duringStart;
@@ -225,7 +227,8 @@ export class ExperimentRun {
       }
       const duringEnd = this.mark();
       record("during", duringStart, duringEnd);
-      results.during = duringStates.map(({ hypothesis, state }) => this.finishDuring(hypothesis, state));
+      // Hypotheses are judged during the fault only if the fault phase ran (not after a failed steady state).
+      if (duringRan) results.during = duringStates.map(({ hypothesis, state }) => this.finishDuring(hypothesis, state));
     } catch (thrown) {
       error = describeError(thrown);
       this.event("error", { message: error });
@@ -433,7 +436,12 @@ export class ExperimentRun {
     this.fault = fault;
     this.faultPoints = this.observed.get(def.target)?.points ?? [];
     this.armedAt = this.ctx.clock.now();
-    fault.arm();
+    try {
+      fault.arm();
+    } catch (error) {
+      this.armedAt = null;
+      throw error;
+    }
     for (const point of this.faultPoints) point.addFault(fault);
     this.event("fault_armed", { failureType: def.failureType, points: this.faultPoints.length });
   }

@@ -298,9 +298,13 @@ describe("abort and safety", () => {
       durationMs: 300,
       ...quick,
       safetyChecks: [{ name: "quiet hours only", type: "traffic_low", maxThroughput: 1 }],
+      hypotheses: [{ name: "some", metric: "error_rate", condition: "less_than", value: 1, phases: ["during"] }],
     });
     expect(result.status).toBe("aborted");
     expect(result.faults.injected).toBe(0);
+    // Nothing ran during a fault, so nothing deviated and no during-phase verdict exists.
+    expect(result.deviated).toBe(false);
+    expect(result.hypotheses.during).toEqual([]);
     expect(result.safetyChecks[0]?.detail).toMatch(/^traffic \d+ calls\/s > 1\.0 calls\/s$/);
   });
 
@@ -407,6 +411,7 @@ describe("rollbacks", () => {
     });
     expect(r2.status).toBe("failed");
     expect(r2.abortReason).toBe("exception: breaker API changed");
+    expect(r2.lessonsLearned.join("\n")).not.toMatch(/was held for/);
     expect(log).toEqual(["undo"]);
 
     // Engine dispose.
@@ -558,6 +563,8 @@ describe("limits, sharing and dry runs", () => {
     );
     expect(result.lessonsLearned[0]).toContain(failureType);
     expect(policy.state).toBe(0);
+    if (failureType === "CIRCUIT_BREAKER_TRIP")
+      expect(result.lessonsLearned.join("\n")).toMatch(/was forced open when the fault was armed and closed again/);
   });
 });
 
