@@ -398,19 +398,21 @@ export class Engine implements MatchSink {
         throw new Error(`the snapshot tracks ${t.keys.length} "${t.name}" keys but maxTrackedKeys is ${table.maxKeys}`);
       for (const k of t.keys) {
         if (table.find(k.key) >= 0) throw new Error(`key "${k.key}" appears twice in table "${t.name}"`);
-        const slot = table.touch(k.key, k.lastSeen, true);
+        const slot = table.touch(k.key, k.lastSeen, -1, true);
         for (const [i, data] of k.states) {
           const runtime = this.runtimes[i];
           if (runtime === undefined || runtime.table !== table)
             throw new Error(`state for pattern #${i} does not belong to table "${t.name}"`);
           runtime.decode(slot, data, codec);
+          table.mark(slot, runtime.owner);
         }
         for (const [i, id, until] of k.suppress) {
           const runtime = this.runtimes[i];
           const threat = records.get(id);
-          if (runtime === undefined || threat === undefined)
-            throw new Error(`suppression refers to unknown threat ${id}`);
+          if (runtime === undefined || threat === undefined || runtime.table !== table)
+            throw new Error(`suppression for pattern #${i} refers to unknown threat ${id} or another table`);
           runtime.suppress[slot] = { threat, until };
+          table.mark(slot, runtime.owner);
         }
       }
       table.evictions = t.evictions;

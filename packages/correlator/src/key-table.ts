@@ -39,6 +39,9 @@ export class KeyTable {
   private freeSlots: number[] = [];
   private used = 0;
   private readonly owners: SlotOwner[] = [];
+  /** Per slot, one bit per owner that stored state there, so freeing a slot calls only those owners. */
+  private masks: Uint32Array = new Uint32Array(0);
+  private words = 0;
   // Several patterns of one table usually touch the same key for the same event: remember the last lookup.
   private lastKey: string | undefined;
   private lastSlot = NONE;
@@ -62,12 +65,28 @@ export class KeyTable {
   }
 
   /**
-   * Registers a pattern that stores state in this table's slots.
+   * Registers a pattern that stores state in this table's slots. Attach every owner before the first key arrives.
    *
    * @param owner - the pattern runtime
+   * @returns the owner's index, to pass to {@link KeyTable.touch} and {@link KeyTable.mark}
    */
-  attach(owner: SlotOwner): void {
+  attach(owner: SlotOwner): number {
+    if (this.used > 0) throw new Error("attach every owner before the first key");
     this.owners.push(owner);
+    this.words = Math.ceil(this.owners.length / 32);
+    this.masks = new Uint32Array(this.lastSeen.length * this.words);
+    return this.owners.length - 1;
+  }
+
+  /**
+   * Records that an owner stores state in a slot (so it is told when the slot is freed).
+   *
+   * @param slot - a used slot
+   * @param owner - the owner's index from {@link KeyTable.attach}
+   */
+  mark(slot: number, owner: number): void {
+    const i = slot * this.words + (owner >>> 5);
+    this.masks[i] = (this.masks[i] as number) | (1 << (owner & 31));
   }
 
   /**
@@ -88,12 +107,14 @@ export class KeyTable {
    *
    * @param key - a group key
    * @param time - the event time of the event touching it
+   * @param owner - the index of the owner about to store state in the slot, or -1
    * @param restoring - true while restoring a snapshot: no expiry (the keys come in with their last-seen times)
    * @returns the slot
    */
-  touch(key: string, time: number, restoring = false): number {
+  touch(key: string, time: number, owner = -1, restoring = false): number {
     if (key === this.lastKey) {
       this.refresh(this.lastSlot, time);
+      if (owner >= 0) this.mark(this.lastSlot, owner);
       return this.lastSlot;
     }
     let slot = this.slots.get(key);
@@ -107,6 +128,7 @@ export class KeyTable {
     if (time > (this.lastSeen[slot] as number)) this.lastSeen[slot] = time;
     this.lastKey = key;
     this.lastSlot = slot;
+    if (owner >= 0) this.mark(slot, owner);
     return slot;
   }
 
@@ -133,7 +155,17 @@ export class KeyTable {
   remove(slot: number, why: KeyRemoval): void {
     const key = this.keys[slot];
     if (key === undefined) return;
-    for (const owner of this.owners) owner.clearSlot(slot);
+    const words = this.words;
+    for (let w = 0; w < words; w++) {
+      const at = slot * words + w;
+      let bits = this.masks[at] as number;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        (this.owners[w * 32 + 31 - Math.clz32(low)] as SlotOwner).clearSlot(slot);
+        bits ^= low;
+      }
+      this.masks[at] = 0;
+    }
     this.slots.delete(key);
     if (this.lastKey === key) this.lastKey = undefined;
     this.keys[slot] = undefined;
@@ -214,6 +246,9 @@ export class KeyTable {
     prev.set(this.prev);
     const next = new Int32Array(capacity);
     next.set(this.next);
+    const masks = new Uint32Array(capacity * this.words);
+    masks.set(this.masks);
+    this.masks = masks;
     this.lastSeen = lastSeen;
     this.prev = prev;
     this.next = next;

@@ -105,6 +105,8 @@ export abstract class PatternRuntime implements SlotOwner {
   readonly suppress: (Suppression | undefined)[] = [];
   /** Partial matches (or key states) discarded by `until`, expiry or the per-key cap. */
   discarded = 0;
+  /** This pattern's owner index in its key table. */
+  readonly owner: number;
   private readonly untilMatch: Predicate | undefined;
   private readonly untilKey: KeyReader | undefined;
 
@@ -114,7 +116,7 @@ export abstract class PatternRuntime implements SlotOwner {
     protected readonly sink: MatchSink,
     protected readonly limits: RuntimeLimits,
   ) {
-    table.attach(this);
+    this.owner = table.attach(this);
     if (spec.until !== undefined) {
       this.untilMatch = compileFilter(spec.until);
       this.untilKey = compileKeyReader(spec.groupBy, spec.until.aliases);
@@ -235,7 +237,7 @@ export class ThresholdRuntime extends PatternRuntime {
     const key = input.key(event);
     if (key === undefined) return;
     const t = event.timestamp;
-    const slot = this.table.touch(key, t);
+    const slot = this.table.touch(key, t, this.owner);
     const n = this.threshold;
     if (n === 1) {
       this.fire(slot, key, [t], [event]);
@@ -327,7 +329,7 @@ export class DistinctRuntime extends PatternRuntime {
     const key = input.key(event);
     if (key === undefined) return;
     const t = event.timestamp;
-    const slot = this.table.touch(key, t);
+    const slot = this.table.touch(key, t, this.owner);
     if (this.threshold === 1) {
       this.fire(slot, key, new Map([[value, event]]), t);
       return;
@@ -454,7 +456,7 @@ export class SequenceRuntime extends PatternRuntime {
 
   /** Step 0: a new partial match (or an immediate match for a one-step sequence). Returns true when it matched. */
   private start(event: SecurityEvent, key: string, t: number): boolean {
-    const slot = this.table.touch(key, t);
+    const slot = this.table.touch(key, t, this.owner);
     const n = this.spec.inputs.length;
     if (n === 1) {
       this.cells[slot] = undefined;
@@ -607,7 +609,7 @@ export class UnorderedRuntime extends PatternRuntime {
       if (!input.match(event)) continue;
       const key = input.key(event);
       if (key === undefined) continue;
-      const slot = this.table.touch(key, t);
+      const slot = this.table.touch(key, t, this.owner);
       let state = this.cells[slot] as UnorderedState | undefined;
       if (state === undefined) {
         state = new UnorderedState(inputs.length);

@@ -6,16 +6,17 @@ describe("KeyTable", () => {
   it("keeps keys in least-recently-used order and evicts the least recently used when full", () => {
     const cleared: number[] = [];
     const table = new KeyTable("ipAddress", 3);
-    table.attach({ clearSlot: (slot) => cleared.push(slot) });
-    const a = table.touch("a", 1);
-    table.touch("b", 2);
-    table.touch("c", 3);
-    table.touch("a", 4); // a is now the most recent
-    table.touch("d", 5); // evicts b
+    const owner = table.attach({ clearSlot: (slot) => cleared.push(slot) });
+    table.attach({ clearSlot: () => expect.unreachable("this owner stored nothing") });
+    const a = table.touch("a", 1, owner);
+    const b = table.touch("b", 2, owner);
+    table.touch("c", 3, owner);
+    table.touch("a", 4, owner); // a is now the most recent
+    table.touch("d", 5, owner); // evicts b
     expect(table.find("b")).toBe(-1);
     expect(table.slotsInLruOrder().map((s) => table.keyOf(s))).toEqual(["c", "a", "d"]);
     expect(table.evictions).toBe(1);
-    expect(cleared).toHaveLength(1);
+    expect(cleared).toEqual([b]);
     expect(table.find("a")).toBe(a);
   });
 
@@ -32,6 +33,21 @@ describe("KeyTable", () => {
     table.touch("later", 30); // inserting also expires idle keys from the LRU end
     expect(table.find("recent")).toBe(-1);
     expect(table.expirations).toBe(2);
+  });
+
+  it("tells only the owners that stored state in a slot, also past 32 owners", () => {
+    const table = new KeyTable("k", 10);
+    const calls: number[] = [];
+    const owners = Array.from({ length: 40 }, (_, i) => table.attach({ clearSlot: () => calls.push(i) }));
+    const slot = table.touch("x", 0, owners[3]);
+    table.touch("x", 1, owners[35]);
+    table.mark(slot, owners[39] as number);
+    table.remove(slot, "evicted");
+    expect(calls.sort((p, q) => p - q)).toEqual([3, 35, 39]);
+    const again = table.touch("y", 2); // the slot is reused with no owner marks left
+    table.remove(again, "evicted");
+    expect(calls).toHaveLength(3);
+    expect(() => table.attach({ clearSlot: () => {} })).toThrow(/before the first key/);
   });
 
   it("grows beyond its initial capacity and reuses freed slots", () => {
