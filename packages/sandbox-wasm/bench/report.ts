@@ -211,6 +211,34 @@ const s: Subjects = await setup();
   await two.dispose();
 }
 
+// 6. Deadline overshoot for a program stuck in builtins (one big JSON.stringify after another).
+{
+  const stuck =
+    "const a = []; for (let i = 0; i < 100000; i++) a.push({ i, s: 'x'.repeat(20) }); for (;;) JSON.stringify(a);";
+  const timeoutMs = 200;
+  const pool: SandboxPool = await createSandboxPool({ size: 1, timeoutMs, graceMs: 50 });
+  const inProcess = await createWasmSandbox({ timeoutMs, maxInstructions: Number.MAX_SAFE_INTEGER });
+  const poolOver: number[] = [];
+  const procOver: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t0 = performance.now();
+    await pool.execute(stuck);
+    poolOver.push(performance.now() - t0 - timeoutMs);
+    t0 = performance.now();
+    await inProcess.execute(stuck);
+    procOver.push(performance.now() - t0 - timeoutMs);
+  }
+  add(
+    "deadline overshoot, program stuck in builtins (timeoutMs 200)",
+    `pool: +${median(poolOver).toFixed(0)} ms`,
+    `in-process sandbox: +${median(procOver).toFixed(0)} ms`,
+    `${(median(poolOver) / median(procOver)).toFixed(2)}×`,
+    "≤ 100 ms past the deadline",
+  );
+  await pool.dispose();
+  inProcess.dispose();
+}
+
 s.sandbox.dispose();
 const header = ["measure", "@athena/sandbox-wasm", "baseline (same run)", "ratio", "target"];
 const lines = [header, header.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`);

@@ -24,8 +24,16 @@ import type {
 } from "./types.js";
 import type { Workspace } from "./workspace.js";
 
-/** Steps between two interrupt checks in QuickJS (its `JS_INTERRUPT_COUNTER_INIT`). */
-export const INSTRUCTION_GRANULARITY = 10_000;
+/**
+ * Interpreter steps between two interrupt checks in QuickJS (its `JS_INTERRUPT_COUNTER_INIT`): `maxInstructions` is
+ * enforced, and `metrics.instructions` counted, in multiples of this.
+ *
+ * @example
+ * ```ts
+ * const budget = 25 * INSTRUCTION_GRANULARITY; // 250,000 steps
+ * ```
+ */
+export const INSTRUCTION_GRANULARITY: number = 10_000;
 const JOB_BATCH = 1024;
 const MAX_ERROR_TEXT = 4096;
 const MAIN_FILE = "main.ts";

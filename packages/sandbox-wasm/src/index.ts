@@ -1,7 +1,7 @@
 export { INSTRUCTION_GRANULARITY } from "./engine.js";
 export type { SandboxErrorCode } from "./errors.js";
 export { isSandboxError, SandboxError } from "./errors.js";
-export type { ExecuteOptions, Session, WasmSandboxOptions } from "./options.js";
+export type { Clock, ExecuteOptions, Session, WasmSandboxOptions } from "./options.js";
 export type { SandboxPool, SandboxPoolOptions } from "./pool.js";
 export { createSandboxPool } from "./pool.js";
 export type { SessionOptions, WasmSandbox } from "./sandbox.js";

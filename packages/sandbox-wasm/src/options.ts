@@ -82,6 +82,21 @@ export interface WasmSandboxOptions {
   language?: "auto" | "typescript" | "javascript";
   /** Makes execution ids; the default is a random prefix plus a counter. */
   createExecutionId?: () => string;
+  /** Time source for security event timestamps (ms since the epoch); default `Date.now`. */
+  clock?: Clock;
+}
+
+/**
+ * A time source, e.g. event time in tests and replays.
+ *
+ * @example
+ * ```ts
+ * const fixed: Clock = { now: () => 1_700_000_000_000 };
+ * ```
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
 }
 
 const toolsSchema = (z: ReturnType<typeof zod>) =>
@@ -131,6 +146,11 @@ const optionsSchema = lazy(() => {
     createExecutionId: z
       .custom<() => string>((v) => typeof v === "function", { message: "createExecutionId must be a function" })
       .optional(),
+    clock: z
+      .custom<Clock>((v) => typeof v === "object" && v !== null && typeof (v as Clock).now === "function", {
+        message: "clock must have a now() method",
+      })
+      .optional(),
   });
 });
 
@@ -152,6 +172,7 @@ export interface ResolvedOptions {
   onSecurityEvent?: SecurityEventSink | undefined;
   language: "auto" | "typescript" | "javascript";
   createExecutionId?: (() => string) | undefined;
+  clock?: Clock | undefined;
 }
 
 /**

@@ -178,6 +178,7 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
     outputFilter: _filter,
     onSecurityEvent: _sink,
     createExecutionId: _ids,
+    clock: _clock,
     ...workerOptions
   } = core.options;
   const init: WorkerInit = { options: workerOptions satisfies WorkerOptions };

@@ -185,7 +185,7 @@ export async function finishResult(
           type: v.type,
           source: "sandbox-wasm",
           severity: v.severity,
-          timestamp: Date.now(),
+          timestamp: core.options.clock?.now() ?? Date.now(),
           data: { executionId, kind: v.kind, detail: v.detail },
         };
         if (session !== undefined) event.sessionId = session.id;
@@ -246,7 +246,7 @@ export async function createSandboxWithVariant(
   options: WasmSandboxOptions,
   variant: QuickJSSyncVariant,
 ): Promise<WasmSandbox> {
-  // Start compiling WebAssembly first: it proceeds in the background while options are validated.
+  // Start compiling WebAssembly first, then validate options (zod loads on first use).
   const loading = loadQuickJS(variant);
   let core: SandboxCore;
   try {

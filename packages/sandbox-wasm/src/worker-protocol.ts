@@ -3,7 +3,10 @@ import type { ResolvedOptions } from "./options.js";
 import type { ToolInfo } from "./types.js";
 
 /** The options a worker needs: everything but the host-side functions. */
-export type WorkerOptions = Omit<ResolvedOptions, "tools" | "outputFilter" | "onSecurityEvent" | "createExecutionId">;
+export type WorkerOptions = Omit<
+  ResolvedOptions,
+  "tools" | "outputFilter" | "onSecurityEvent" | "createExecutionId" | "clock"
+>;
 
 /** Passed as `workerData`. */
 export interface WorkerInit {

@@ -8,6 +8,7 @@ beforeAll(async () => {
     timeoutMs: 5000,
     maxInstructions: 2_000_000,
     onSecurityEvent: (event) => events.push(event),
+    clock: { now: () => 1_700_000_000_000 },
   });
 });
 afterAll(() => sandbox.dispose());
@@ -158,6 +159,7 @@ describe("limits", () => {
     expect(events[0]).toMatchObject({
       type: "RESOURCE_EXHAUSTION",
       source: "sandbox-wasm",
+      timestamp: 1_700_000_000_000,
       data: { executionId: "limit-1", kind: "instructions" },
     });
   });
