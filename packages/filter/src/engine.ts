@@ -114,6 +114,8 @@ class Walker {
   #pendingKey: FilterFinding[] | undefined;
   /** Reused by every scan; copied only when something was found. */
   readonly #scratch: Hit[] = [];
+  /** Placeholders issued during this walk. */
+  readonly #issuedNow = new Set<string>();
 
   constructor(config: EngineConfig, sink: EngineSink) {
     this.#config = config;
@@ -195,9 +197,10 @@ class Walker {
     const applier = this.#config.applier;
     if (applier === undefined) return undefined;
     // A placeholder this vault already issued is safe as it is (tokenizing twice would break the chain back).
-    if (typeof original === "string" && original.charCodeAt(0) === 91 && this.#config.vault?.has(original) === true)
-      return undefined;
+    if (typeof original === "string" && original.charCodeAt(0) === 91 && this.#issuedBefore(original)) return undefined;
+    const sizeBefore = this.#config.vault?.size ?? 0;
     const applied = applier.apply(type, raw, setting, original);
+    this.#noteIssued(applied.action, applied.replacement, sizeBefore);
     this.#finding({ type, action: applied.action, source: "field", replacement: applied.replacement });
     if (applied.action !== setting) this.#note("vault_full", `vault full: ${type} redacted instead of tokenized`);
     if (applied.replacement !== undefined) this.edits++;
@@ -206,13 +209,16 @@ class Walker {
 
   #visitString(value: string, depth: number, type: string | undefined): string {
     const originalBytes = jsonStringBytes(value);
-    if (type !== undefined && value.length > 0) {
+    if (type !== undefined && value.length > 0 && !this.#holdsTokens(value)) {
       const setting = this.#config.actionFor(type);
       if (setting !== "off") {
         const replaced = this.#replaceWhole(type, value, setting, value);
         if (replaced !== undefined) {
-          // Markers, hashes and placeholders are plain ASCII: their JSON size is their length plus the quotes.
-          this.#add(originalBytes, setting === "mask" ? jsonStringBytes(replaced) : replaced.length + 2);
+          // Redaction markers and hashes are plain ASCII: their JSON size is their length plus the quotes.
+          this.#add(
+            originalBytes,
+            setting === "redact" || setting === "hash" ? replaced.length + 2 : jsonStringBytes(replaced),
+          );
           return replaced;
         }
         this.#add(originalBytes, originalBytes);
@@ -235,7 +241,7 @@ class Walker {
     const vault = this.#config.vault;
     if (vault !== undefined && value.indexOf("[") !== -1) {
       hits = hits.slice();
-      this.#literalHits(value, vault, hits);
+      this.#literalHits(value, hits);
     }
     if (hits.length === 0) return value;
     return this.#replaceHits(value, hits, inKey);
@@ -253,12 +259,12 @@ class Walker {
   }
 
   /** Placeholder-shaped text the vault did not issue: escaped through the vault so detokenize gives it back. */
-  #literalHits(value: string, vault: TokenVault, hits: Hit[]): void {
+  #literalHits(value: string, hits: Hit[]): void {
     PLACEHOLDER_SHAPE.lastIndex = 0;
     let match = PLACEHOLDER_SHAPE.exec(value);
     const found: Hit[] = [];
     while (match !== null) {
-      if (!vault.has(match[0]))
+      if (!this.#issuedBefore(match[0]))
         found.push({ type: "", start: match.index, end: match.index + match[0].length, priority: 1000 });
       match = PLACEHOLDER_SHAPE.exec(value);
     }
@@ -285,14 +291,20 @@ class Walker {
       let replacement: string | undefined;
       if (hit.type === "") {
         // An escaped literal: only reachable with a vault.
+        const sizeBefore = this.#config.vault?.size ?? 0;
         replacement = this.#config.vault?.issue("text", raw);
         if (replacement === undefined) replacement = "[REDACTED:TEXT]";
+        else this.#noteIssued("tokenize", replacement, sizeBefore);
         this.edits++;
       } else {
         const setting = this.#config.actionFor(hit.type);
         if (setting === "off" || applier === undefined) continue;
+        // Text that already holds this vault's tokens (`Basic [BASIC_AUTH_1]`) was filtered before: leave it.
+        if (raw.indexOf("[") !== -1 && this.#holdsTokens(raw, true)) continue;
+        const sizeBefore = this.#config.vault?.size ?? 0;
         const applied = applier.apply(hit.type, raw, setting, raw);
         replacement = applied.replacement;
+        this.#noteIssued(applied.action, replacement, sizeBefore);
         this.#finding({
           type: hit.type,
           action: applied.action,
@@ -558,6 +570,36 @@ class Walker {
       if (hits.length > 0 || (config.vault !== undefined && PLACEHOLDER_SHAPE_ONE.test(key))) clean = false;
     }
     return { type, clean, bytes: jsonStringBytes(key), segment: formatSegment(key) };
+  }
+
+  /** Remembers a placeholder the vault created during this walk (not one it gave back for a value seen before). */
+  #noteIssued(action: FilterAction, replacement: string | undefined, sizeBefore: number): void {
+    if (action === "tokenize" && replacement !== undefined && (this.#config.vault?.size ?? 0) > sizeBefore)
+      this.#issuedNow.add(replacement);
+  }
+
+  /**
+   * True when a string holds placeholders this vault issued before (and is not one itself): it carries tokens, so it
+   * is filtered as text (the tokens stay) rather than wrapped whole into a new token.
+   */
+  #holdsTokens(value: string, whole = false): boolean {
+    if (this.#config.vault === undefined || value.indexOf("[") === -1) return false;
+    const shape = new RegExp(PLACEHOLDER_SHAPE.source, "g");
+    let match = shape.exec(value);
+    while (match !== null) {
+      if ((whole || match[0].length !== value.length) && this.#issuedBefore(match[0])) return true;
+      match = shape.exec(value);
+    }
+    return false;
+  }
+
+  /**
+   * True when `placeholder` was issued by the vault before this walk: it is a token already (kept as is). Text that
+   * only became a placeholder during this walk, or never was one, is literal input and gets escaped.
+   */
+  #issuedBefore(placeholder: string): boolean {
+    const vault = this.#config.vault;
+    return vault?.has(placeholder) === true && !this.#issuedNow.has(placeholder);
   }
 
   #marker(kind: FilterNoteKind, text: string): string {

@@ -549,14 +549,21 @@ function dispatchNumber(text: string, start: number, end: number, hits: Hit[]): 
     }
   }
   const groups = starts.length;
+  // Bounded work per candidate (adversarial "1 1 1 1 …" must stay cheap): windows start only at groups of 3+ digits
+  // (card, SSN, area code), and at most 12 windows are tried.
+  let tries = 0;
   let i = 0;
-  while (i < groups) {
+  while (i < groups && tries < 12) {
+    if ((digits[i] as number) < 3) {
+      i++;
+      continue;
+    }
     let advanced = false;
     let total = 0;
     let j = i;
     while (j < groups && total + (digits[j] as number) <= 19) total += digits[j++] as number;
     for (j = j - 1; j >= i; j--) {
-      if (total >= 9 && !(i === 0 && j === groups - 1)) {
+      if (total >= 9 && !(i === 0 && j === groups - 1) && tries++ < 12) {
         const s = starts[i] as number;
         if (classifyNumber(text, value.slice(s, ends[j]), start + s, hits)) {
           i = j + 1;

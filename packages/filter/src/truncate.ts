@@ -114,6 +114,9 @@ class Fitter {
     const tail = (rest: number, restBytes: number) =>
       `[truncated: ${formatCount(rest)} more item${rest === 1 ? "" : "s"}, ${formatCount(restBytes)} bytes]`;
     const reserve = 1 + jsonStringBytes(tail(length, size));
+    // Too small for even one item and the count: a marker string stands for the whole array.
+    if (budget < 2 + reserve)
+      return this.#marker(`[truncated: array of ${formatCount(length)} items]`, budget, path, "array dropped");
     const out: unknown[] = [];
     let used = 2;
     let i = 0;
@@ -159,6 +162,8 @@ class Fitter {
     const valueBytes = keys.map((key) => this.size(value[key]));
     const summary = (dropped: number) => `[truncated: ${formatCount(dropped)} more keys]`;
     const reserve = 1 + jsonStringBytes("…") + 1 + jsonStringBytes(summary(count));
+    if (budget < 2 + reserve)
+      return this.#marker(`[truncated: object with ${formatCount(count)} keys]`, budget, path, "object dropped");
     const avail = budget - 2 - reserve;
     // Phase 1: every entry that is small, smallest first, in full.
     const order = keys.map((_, i) => i).sort((a, b) => (valueBytes[a] as number) - (valueBytes[b] as number));
