@@ -10,6 +10,7 @@ import {
   hundredPatterns,
   hundredTypesStream,
   mapCountingBaseline,
+  mixedStream,
 } from "./workloads.js";
 
 const N = 200_000;
@@ -24,7 +25,43 @@ function run(events: readonly SecurityEvent[], make: () => ReturnType<typeof cre
   return threats;
 }
 
-describe(`default patterns, ${N.toLocaleString("en")} events`, () => {
+describe(`default patterns, production-like mix, ${N.toLocaleString("en")} events`, () => {
+  const events = mixedStream(N);
+  bench(
+    "baseline: Map counting per user",
+    () => {
+      mapCountingBaseline(events, "userId");
+    },
+    options,
+  );
+  bench(
+    "correlator: default patterns",
+    () => {
+      run(events, () => createSecurityEventCorrelator());
+    },
+    options,
+  );
+});
+
+describe(`default patterns, threat storm (10,000 users, 1,000 addresses), ${N.toLocaleString("en")} events`, () => {
+  const events = defaultsStream(N, 1, 10_000, 1_000);
+  bench(
+    "baseline: Map counting per user",
+    () => {
+      mapCountingBaseline(events, "userId");
+    },
+    options,
+  );
+  bench(
+    "correlator: default patterns",
+    () => {
+      run(events, () => createSecurityEventCorrelator());
+    },
+    options,
+  );
+});
+
+describe(`default patterns, 1,000,000 users and 100,000 addresses, ${N.toLocaleString("en")} events`, () => {
   const events = defaultsStream(N);
   bench(
     "baseline: Map counting per user",

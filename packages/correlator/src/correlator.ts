@@ -9,6 +9,14 @@ import { type CorrelatedThreat, checkTransition, publicThreat, THREAT_STATUSES, 
 
 /**
  * Options of {@link createSecurityEventCorrelator}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import { createSecurityEventCorrelator, type CorrelatorOptions } from "@athena/correlator";
+ *
+ * const options: CorrelatorOptions = { allowedLatenessMs: 2_000, maxTrackedKeys: 50_000, idPrefix: "eu-1" };
+ * const correlator = createSecurityEventCorrelator(options);
+ * ```
  */
 export interface CorrelatorOptions {
   /** Window of patterns that give none (and of the default prompt injection pattern). @defaultValue `300000` */
@@ -166,6 +174,17 @@ export interface PatternSummary {
 
 /**
  * Correlates security events into threats in event time. Create it with {@link createSecurityEventCorrelator}.
+ *
+ * @example
+ * ```ts
+ * import { createSecurityEventCorrelator, type SecurityEventCorrelator } from "@athena/correlator";
+ *
+ * const correlator: SecurityEventCorrelator = createSecurityEventCorrelator();
+ * const subscription = correlator.on("threat_updated", (threat, change) => console.log(threat.id, change.reason));
+ * const saved = JSON.stringify(correlator.snapshot());
+ * subscription.dispose();
+ * correlator.dispose();
+ * ```
  */
 export interface SecurityEventCorrelator {
   /**

@@ -50,6 +50,20 @@ export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number] | (string 
 /**
  * One security event, in the shape every Athena package emits. `timestamp` is event time in milliseconds since the
  * epoch; the correlator orders and windows by it, never by arrival time.
+ *
+ * @example
+ * ```ts
+ * import type { SecurityEvent } from "@athena/correlator";
+ *
+ * const event: SecurityEvent = {
+ *   type: "SANDBOX_VIOLATION",
+ *   source: "@athena/sandbox-wasm",
+ *   severity: "high",
+ *   timestamp: Date.now(),
+ *   sessionId: "s-1",
+ *   data: { kind: "memory" },
+ * };
+ * ```
  */
 export interface SecurityEvent {
   /** What happened, e.g. `"AUTHENTICATION_FAILURE"`; 1–256 characters. */

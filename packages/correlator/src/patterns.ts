@@ -92,7 +92,26 @@ export interface SequencePattern extends PatternBase {
   maxGapMs?: number;
 }
 
-/** A correlation pattern: {@link ThresholdPattern}, {@link DistinctPattern} or {@link SequencePattern}. */
+/**
+ * A correlation pattern: {@link ThresholdPattern}, {@link DistinctPattern} or {@link SequencePattern}.
+ *
+ * @example
+ * ```ts
+ * import type { CorrelationPattern } from "@athena/correlator";
+ *
+ * const exfiltration: CorrelationPattern = {
+ *   id: "exfiltration",
+ *   kind: "sequence",
+ *   groupBy: "sessionId",
+ *   windowMs: 600_000,
+ *   steps: [
+ *     { name: "read secrets", filter: { type: "SENSITIVE_DATA_EXPOSURE" } },
+ *     { name: "send out", filter: { type: "DATA_ACCESS_VIOLATION", where: { "data.direction": "egress" } } },
+ *   ],
+ *   severity: "critical",
+ * };
+ * ```
+ */
 export type CorrelationPattern = ThresholdPattern | DistinctPattern | SequencePattern;
 
 const MAX_WINDOW = 366 * 24 * 3_600_000;

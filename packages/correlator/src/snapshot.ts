@@ -7,6 +7,16 @@ import { checkEvent } from "./event.js";
  * All state of a correlator as plain JSON: tracked keys with their partial matches, buffered events, threats and
  * counters. Treat `state` as opaque; it is versioned by `version`. Restoring needs a correlator with the same patterns
  * (checked through `patterns[].fingerprint`) and caps at least as large as the snapshot's content.
+ *
+ * @example
+ * ```ts
+ * import { createSecurityEventCorrelator, type CorrelatorSnapshot } from "@athena/correlator";
+ *
+ * const before = createSecurityEventCorrelator();
+ * const saved: CorrelatorSnapshot = before.snapshot();
+ * const after = createSecurityEventCorrelator();
+ * after.restore(JSON.parse(JSON.stringify(saved)));
+ * ```
  */
 export interface CorrelatorSnapshot {
   /** Always `"@athena/correlator/snapshot"`. */

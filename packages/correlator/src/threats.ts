@@ -4,7 +4,16 @@ import { SEVERITY_RANK, SEVERITY_WEIGHT, type SecurityEvent, type SecuritySeveri
 /** Where a threat is in its lifecycle: open → investigating → mitigated / resolved / false_positive. */
 export type ThreatStatus = "open" | "investigating" | "mitigated" | "resolved" | "false_positive";
 
-/** The statuses, in lifecycle order. */
+/**
+ * The statuses, in lifecycle order.
+ *
+ * @example
+ * ```ts
+ * import { THREAT_STATUSES } from "@athena/correlator";
+ *
+ * THREAT_STATUSES.includes("false_positive"); // true
+ * ```
+ */
 export const THREAT_STATUSES: readonly ThreatStatus[] = [
   "open",
   "investigating",
@@ -15,6 +24,13 @@ export const THREAT_STATUSES: readonly ThreatStatus[] = [
 
 /**
  * Allowed status changes. Closed threats (mitigated, resolved, false positive) can be reopened for investigation.
+ *
+ * @example
+ * ```ts
+ * import { THREAT_TRANSITIONS } from "@athena/correlator";
+ *
+ * THREAT_TRANSITIONS.resolved; // ["investigating"]
+ * ```
  */
 export const THREAT_TRANSITIONS: Readonly<Record<ThreatStatus, readonly ThreatStatus[]>> = {
   open: ["investigating", "mitigated", "resolved", "false_positive"],
@@ -71,6 +87,16 @@ export interface ConfidenceFactors {
  *
  * `confidence` = 0.3·volume + 0.3·tempo + 0.3·severity + 0.1·recurrence (see {@link ConfidenceFactors}), bounded to
  * [0.01, 0.99]; it is recomputed whenever new evidence is merged.
+ *
+ * @example
+ * ```ts
+ * import { createSecurityEventCorrelator, type CorrelatedThreat } from "@athena/correlator";
+ *
+ * const correlator = createSecurityEventCorrelator();
+ * correlator.on("threat_detected", (threat: CorrelatedThreat) => {
+ *   if (threat.severity === "critical") correlator.updateThreatStatus(threat.id, "investigating", "paged on-call");
+ * });
+ * ```
  */
 export interface CorrelatedThreat {
   /** Unique within the correlator: `<idPrefix>-<n>`. */
@@ -392,7 +418,7 @@ export function newThreatRecord(id: string, pattern: ThreatPatternInfo, groupKey
  */
 export function publicThreat(record: ThreatRecord, maxTimeline: number): CorrelatedThreat {
   const { pattern } = record;
-  return {
+  const threat = {
     id: record.id,
     type: pattern.threatType,
     patternId: pattern.id,
@@ -408,7 +434,7 @@ export function publicThreat(record: ThreatRecord, maxTimeline: number): Correla
     matchCount: record.matchCount,
     affectedUsers: [...record.users],
     affectedServices: [...record.services],
-    timeline: buildTimeline(record, maxTimeline),
+    timeline: [] as readonly ThreatTimelineEntry[],
     ioCs: listIocs(record),
     recommendedActions: [...pattern.recommendedActions],
     status: record.status,
@@ -417,6 +443,27 @@ export function publicThreat(record: ThreatRecord, maxTimeline: number): Correla
     detectedAt: record.detectedAt,
     updatedAt: record.updatedAt,
   };
+  // The timeline's sentences are formatted on first read: announcements are frequent, reading timelines is not. What
+  // it shows is fixed now (a copy of the evidence and marks), so the copy stays a snapshot of this moment.
+  const frozen: ThreatRecord = {
+    ...record,
+    events: threat.events as SecurityEvent[],
+    labels: [...record.labels],
+    marks: [...record.marks],
+  };
+  let timeline: ThreatTimelineEntry[] | undefined;
+  Object.defineProperty(threat, "timeline", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      timeline ??= buildTimeline(frozen, maxTimeline);
+      return timeline;
+    },
+    set: (value: ThreatTimelineEntry[]) => {
+      timeline = value;
+    },
+  });
+  return threat;
 }
 
 /**
