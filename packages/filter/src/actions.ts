@@ -123,6 +123,7 @@ export function mask(type: string, raw: string): string {
     }
     case "ipv6":
     case "ip_address": {
+      if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw)) return mask("ipv4", raw);
       const parts = raw.split(":");
       return parts.length >= 3 ? `${parts[0]}:${parts[1]}:****` : "********";
     }

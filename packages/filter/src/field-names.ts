@@ -53,10 +53,10 @@ const EXACT: ReadonlyArray<readonly [string, readonly string[]]> = [
   ],
   ["password_hash", ["passwordhash", "hashedpassword", "passworddigest", "encryptedpassword", "pwhash"]],
   ["otp", ["otp", "totp", "mfacode", "otpcode", "pin", "verificationcode", "twofactorcode", "smscode"]],
-  ["email", ["email", "emailaddress", "mail", "useremail", "contactemail", "workemail", "personalemail", "emailaddr"]],
+  ["email", ["email", "emails", "emailaddresses", "emailaddress", "mail", "useremail", "contactemail", "workemail", "personalemail", "emailaddr"]],
   [
     "phone",
-    ["phone", "phonenumber", "mobile", "mobilenumber", "mobilephone", "cellphone", "telephone", "tel",
+    ["phone", "phones", "phonenumbers", "phonenumber", "mobile", "mobilenumber", "mobilephone", "cellphone", "telephone", "tel",
       "fax", "faxnumber", "homephone", "workphone", "msisdn"],
   ],
   ["us_ssn", ["ssn", "socialsecuritynumber", "socialsecurity", "socialsecurityno", "ssnumber"]],

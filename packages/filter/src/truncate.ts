@@ -179,14 +179,13 @@ class Fitter {
     }
     // Phase 2: the larger entries in document order share what is left; each leaves room for a marker per
     // entry after it.
-    const minimal = 1 + jsonStringBytes("[truncated]");
     let remaining = count - included;
     for (let i = 0; i < count; i++) {
       if (kept[i] !== undefined) continue;
-      remaining--;
+      // A fair share of what is left; what an entry does not use goes to the ones after it.
       const overhead = (keyBytes[i] as number) + 2;
-      const afterThis = remaining * (minimal + 8);
-      const allowance = avail - used - overhead - afterThis;
+      const allowance = Math.floor((avail - used) / remaining) - overhead;
+      remaining--;
       if (allowance >= 16) {
         const fitted = this.fit(value[keys[i] as string], allowance, childPath(path, keys[i] as string));
         kept[i] = fitted;
