@@ -9,7 +9,7 @@ import { createWasmSandbox, type WasmSandbox } from "../src/index.js";
 import { unwrapVariant } from "../src/quickjs.js";
 
 export const TINY = "return 1 + 1;";
-export const CALLS = 200;
+export const CALLS = 1000;
 
 export interface Subjects {
   sandbox: WasmSandbox;
