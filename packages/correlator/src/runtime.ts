@@ -300,9 +300,69 @@ export class ThresholdRuntime extends PatternRuntime {
   }
 }
 
-class DistinctState {
-  constructor(readonly values: Map<string, SecurityEvent>) {}
+/** The distinct values of one key, oldest last-seen first. */
+abstract class DistinctState {
+  abstract readonly size: number;
+  /** Drops values last seen before `cutoff`. */
+  abstract expire(cutoff: number): void;
+  /** Adds or refreshes a value with its latest event. */
+  abstract put(value: string, event: SecurityEvent): void;
+  /** Values and their latest events, oldest first. */
+  abstract entries(): { values: string[]; events: SecurityEvent[] };
 }
+
+/** Up to a few dozen values: two parallel arrays, no hashing and no Map to allocate. */
+class SmallDistinct extends DistinctState {
+  private readonly values: string[] = [];
+  private readonly events: SecurityEvent[] = [];
+  get size(): number {
+    return this.values.length;
+  }
+  expire(cutoff: number): void {
+    let n = 0;
+    while (n < this.events.length && (this.events[n] as SecurityEvent).timestamp < cutoff) n++;
+    if (n > 0) {
+      this.values.splice(0, n);
+      this.events.splice(0, n);
+    }
+  }
+  put(value: string, event: SecurityEvent): void {
+    const i = this.values.indexOf(value);
+    if (i >= 0) {
+      this.values.splice(i, 1);
+      this.events.splice(i, 1);
+    }
+    this.values.push(value);
+    this.events.push(event);
+  }
+  entries(): { values: string[]; events: SecurityEvent[] } {
+    return { values: this.values, events: this.events };
+  }
+}
+
+/** Many values: a Map in last-seen order (a refreshed value is re-inserted at the end). */
+class LargeDistinct extends DistinctState {
+  private readonly map = new Map<string, SecurityEvent>();
+  get size(): number {
+    return this.map.size;
+  }
+  expire(cutoff: number): void {
+    for (const [v, e] of this.map) {
+      if (e.timestamp >= cutoff) break;
+      this.map.delete(v);
+    }
+  }
+  put(value: string, event: SecurityEvent): void {
+    this.map.delete(value);
+    this.map.set(value, event);
+  }
+  entries(): { values: string[]; events: SecurityEvent[] } {
+    return { values: [...this.map.keys()], events: [...this.map.values()] };
+  }
+}
+
+/** Thresholds up to this use {@link SmallDistinct}. */
+const SMALL_DISTINCT = 32;
 
 /** N distinct values of a field per key within a sliding window. A match consumes its values. */
 export class DistinctRuntime extends PatternRuntime {
@@ -321,6 +381,10 @@ export class DistinctRuntime extends PatternRuntime {
     return input === undefined ? undefined : (input.value as KeyReader)(event);
   }
 
+  private newState(): DistinctState {
+    return this.threshold <= SMALL_DISTINCT ? new SmallDistinct() : new LargeDistinct();
+  }
+
   protected step(event: SecurityEvent): void {
     const input = this.pick(event);
     if (input === undefined) return;
@@ -331,7 +395,7 @@ export class DistinctRuntime extends PatternRuntime {
     const t = event.timestamp;
     const slot = this.table.touch(key, t, this.owner);
     if (this.threshold === 1) {
-      this.fire(slot, key, new Map([[value, event]]), t);
+      this.fire(slot, key, { values: [value], events: [event] }, t);
       return;
     }
     const cell = this.cells[slot];
@@ -348,33 +412,29 @@ export class DistinctRuntime extends PatternRuntime {
         this.cells[slot] = event;
         return;
       }
-      state = new DistinctState(new Map([[firstValue, first]]));
+      state = this.newState();
+      state.put(firstValue, first);
       this.cells[slot] = state;
     } else {
       state = cell;
-      for (const [v, e] of state.values) {
-        if (e.timestamp >= cutoff) break;
-        state.values.delete(v);
-      }
-      state.values.delete(value);
+      state.expire(cutoff);
     }
-    state.values.set(value, event);
-    if (state.values.size >= this.threshold) {
+    state.put(value, event);
+    if (state.size >= this.threshold) {
       this.cells[slot] = undefined;
-      this.fire(slot, key, state.values, t);
+      this.fire(slot, key, state.entries(), t);
     }
   }
 
-  private fire(slot: number, key: string, values: Map<string, SecurityEvent>, end: number): void {
-    const events = [...values.values()];
-    const names = [...values.keys()];
+  private fire(slot: number, key: string, entries: { values: string[]; events: SecurityEvent[] }, end: number): void {
+    const { values, events } = entries;
     const start = (events[0] as SecurityEvent).timestamp;
     const keep = Math.max(0, events.length - this.limits.maxEvidence);
     this.sink.report(this, slot, key, {
       events: keep > 0 ? events.slice(keep) : events,
-      values: keep > 0 ? names.slice(keep) : names,
+      values: keep > 0 ? values.slice(keep) : values,
       eventCount: events.length,
-      matched: values.size,
+      matched: values.length,
       required: this.threshold,
       start,
       end,
@@ -384,15 +444,23 @@ export class DistinctRuntime extends PatternRuntime {
   encode(slot: number, codec: EventCodec): unknown {
     const cell = this.cells[slot];
     if (cell === undefined) return undefined;
-    if (cell instanceof DistinctState) return { values: [...cell.values].map(([v, e]) => [v, codec.ref(e)]) };
+    if (cell instanceof DistinctState) {
+      const { values, events } = cell.entries();
+      return { values: values.map((v, i) => [v, codec.ref(events[i] as SecurityEvent)]) };
+    }
     const event = cell as SecurityEvent;
     return { values: [[this.distinctValue(event) ?? "", codec.ref(event)]] };
   }
 
   decode(slot: number, data: unknown, codec: EventCodec): void {
     const { values } = data as { values: [string, number][] };
-    if (values.length === 1) this.cells[slot] = codec.deref((values[0] as [string, number])[1]);
-    else this.cells[slot] = new DistinctState(new Map(values.map(([v, i]) => [v, codec.deref(i)])));
+    if (values.length === 1) {
+      this.cells[slot] = codec.deref((values[0] as [string, number])[1]);
+      return;
+    }
+    const state = this.newState();
+    for (const [v, i] of values) state.put(v, codec.deref(i));
+    this.cells[slot] = state;
   }
 }
 

@@ -123,6 +123,25 @@ describe("distinct-value patterns", () => {
     expect(h.detected).toHaveLength(0);
   });
 
+  it("behave the same above 32 distinct values (a Map instead of small arrays), also across a snapshot", () => {
+    const options = { patterns: [distinct({ threshold: 40, windowMs: 100_000 })] };
+    const h = harness(options);
+    for (let i = 0; i < 30; i++) h.correlator.addEvent(ev("F", i, { ipAddress: "x", userId: `u${i % 25}` }));
+    const restored = harness(options);
+    restored.correlator.restore(JSON.parse(JSON.stringify(h.correlator.snapshot())));
+    for (const c of [h, restored]) {
+      for (let i = 30; i < 50; i++) c.correlator.addEvent(ev("F", i, { ipAddress: "x", userId: `u${i - 15}` }));
+    }
+    // u0..u34 by i = 49: 35 values, then five more
+    expect(h.detected).toHaveLength(0);
+    for (const c of [h, restored]) {
+      for (let i = 50; i < 55; i++) c.correlator.addEvent(ev("F", i, { ipAddress: "x", userId: `v${i}` }));
+    }
+    expect(h.detected).toHaveLength(1);
+    expect(restored.detected.map((t) => t.eventCount)).toEqual(h.detected.map((t) => t.eventCount));
+    expect(new Set(h.detected[0]?.affectedUsers).size).toBe(40);
+  });
+
   it("report a distinct field other than userId as IoCs", () => {
     const h = harness({ patterns: [distinct({ groupBy: "userId", field: "ipAddress", threshold: 2 })] });
     h.correlator.addEvent(ev("F", 0, { ipAddress: "198.51.100.1", userId: "u" }));
