@@ -677,6 +677,11 @@ export class UnorderedRuntime extends PatternRuntime {
       if (!input.match(event)) continue;
       const key = input.key(event);
       if (key === undefined) continue;
+      // Finish with the previous key before touching another one: touching may evict the previous key's slot.
+      if (touched !== undefined && key !== touchedKey) {
+        this.check(touchedSlot, touchedKey as string, touched, t);
+        touched = undefined;
+      }
       const slot = this.table.touch(key, t, this.owner);
       let state = this.cells[slot] as UnorderedState | undefined;
       if (state === undefined) {
@@ -684,7 +689,6 @@ export class UnorderedRuntime extends PatternRuntime {
         this.cells[slot] = state;
       }
       state.last[i] = event;
-      if (touched !== undefined && touched !== state) this.check(touchedSlot, touchedKey as string, touched, t);
       touched = state;
       touchedKey = key;
       touchedSlot = slot;
