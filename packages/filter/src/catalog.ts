@@ -1,7 +1,21 @@
-/** What kind of sensitive data a type is: a credential, or personal data. */
+/**
+ * What kind of sensitive data a type is: a credential, or personal data.
+ *
+ * @example
+ * ```ts
+ * const category: SensitiveCategory = "pii";
+ * ```
+ */
 export type SensitiveCategory = "secret" | "pii";
 
-/** How a type is found: by the shape of a value, by the name of the field holding it, or both. */
+/**
+ * How a type is found: by the shape of a value, by the name of the field holding it, or both.
+ *
+ * @example
+ * ```ts
+ * const source: DetectionSource = "both";
+ * ```
+ */
 export type DetectionSource = "value" | "field" | "both";
 
 /**

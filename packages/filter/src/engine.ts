@@ -731,5 +731,3 @@ function errorName(error: unknown): string {
   }
   return "error";
 }
-
-export { SKIP };

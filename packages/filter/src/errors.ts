@@ -5,6 +5,11 @@
  * - `INVALID_INPUT`: `decompress()` got bytes that are not what `compress()` makes;
  * - `DUPLICATE_FILTER`: `addFilter` got a name the pipeline already has;
  * - `UNKNOWN_FILTER`: `addFilter`'s `before`/`after` names no stage of the pipeline.
+ *
+ * @example
+ * ```ts
+ * const code: FilterErrorCode = "DISPOSED";
+ * ```
  */
 export type FilterErrorCode = "INVALID_OPTIONS" | "DISPOSED" | "INVALID_INPUT" | "DUPLICATE_FILTER" | "UNKNOWN_FILTER";
 
@@ -44,6 +49,15 @@ export class FilterError extends Error {
  * True when `value` is a {@link FilterError}, also one thrown by another installed copy of this package.
  *
  * @param value - anything caught
+ * @example
+ * ```ts
+ * import { createFilterPipeline, isFilterError } from "@athena/filter";
+ * try {
+ *   createFilterPipeline({ maxBytes: 1 });
+ * } catch (error) {
+ *   if (isFilterError(error)) console.error(error.code, error.message); // INVALID_OPTIONS …
+ * }
+ * ```
  */
 export function isFilterError(value: unknown): value is FilterError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;

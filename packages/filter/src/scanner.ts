@@ -226,7 +226,8 @@ function resolveOverlaps(hits: Hit[], out: Hit[]): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Candidate pass: tokens, numbers, IBAN/NINO
 
-export function candidatePass(text: string, hits: Hit[]): void {
+/** The candidate passes: long tokens, then numbers and IBAN/NINO-like sequences. */
+function candidatePass(text: string, hits: Hit[]): void {
   const length = text.length;
   if (length < 16) {
     // Numbers and IBAN/NINO need a digit; checking 15 characters is cheaper than a regex call.
@@ -660,7 +661,7 @@ export function phoneValid(value: string): boolean {
 let emailRe: RegExp | undefined;
 const FILE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "css", "js", "ts", "map"]);
 
-export function emailPass(text: string, hits: Hit[]): void {
+function emailPass(text: string, hits: Hit[]): void {
   emailRe ??=
     /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
   const re = emailRe;
@@ -868,7 +869,7 @@ export function isPlaceholder(value: string): boolean {
   return false;
 }
 
-export function assignmentPass(text: string, context: ScanContext, hits: Hit[]): void {
+function assignmentPass(text: string, context: ScanContext, hits: Hit[]): void {
   const length = text.length;
   let ipv6Until = -1;
   let from = 0;
