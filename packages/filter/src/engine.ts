@@ -400,6 +400,10 @@ class Walker {
 
   #visitContainer(value: object, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
     if (Array.isArray(value)) return this.#visitArray(value, depth, fieldType, inherited);
+    // Plain objects (all of JSON.parse's) skip the checks for dates, buffers, maps, sets, boxes and errors.
+    const proto: unknown = Object.getPrototypeOf(value);
+    if ((proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function")
+      return this.#visitPlain(value as Record<string, unknown>, Object.keys(value), depth, inherited);
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") {
       // Dates and friends: JSON semantics.

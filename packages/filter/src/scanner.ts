@@ -163,7 +163,7 @@ export function scanText(text: string, context: ScanContext, out: Hit[]): void {
   const length = text.length;
   if (length < 6) return;
   // The commonest strings in data, UUIDs and ISO timestamps, hold nothing: one anchored test skips them.
-  if (length >= 10 && length <= 36 && PLAIN_SHAPE.test(text)) return;
+  if (length >= 10 && length <= 36 && isHex(text.charCodeAt(0)) && PLAIN_SHAPE.test(text)) return;
   const hits: Hit[] = [];
   let at: boolean;
   let colon: boolean;
@@ -621,6 +621,11 @@ function classifyNumber(text: string, value: string, start: number, hits: Hit[])
 }
 
 function versionBefore(text: string, start: number): boolean {
+  // `Chrome/124.0.0.0`: a product token and a slash (a URL has two slashes or a host before its address).
+  if (start >= 2 && text.charCodeAt(start - 1) === 47) {
+    const code = text.charCodeAt(start - 2);
+    if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return true;
+  }
   const before = text.slice(Math.max(0, start - 10), start).toLowerCase();
   return /(?:\bv|version|ver\.?|release|build)\s*$/.test(before);
 }
