@@ -344,12 +344,15 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
         if (slot.run === run) {
           slot.run = undefined;
           slot.busy = false;
+          // An idle worker does not keep the host process alive; a busy one does (see start()).
+          slot.worker.unref();
         }
         finishResult(core, raw, request.executionId, session).then(job.resolve, job.reject);
         queueMicrotask(pump);
       },
     };
     slot.run = run;
+    slot.worker.ref();
     const onAbort = (): void => {
       post(slot, { type: "abort", runId });
       // A program stuck in a builtin cannot see the abort: terminate after the grace period.
