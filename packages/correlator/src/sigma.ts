@@ -392,12 +392,23 @@ export function loadSigmaRules(source: string, options: SigmaLoadOptions = {}): 
 function load(source: string, options: SigmaLoadOptions): CorrelationPattern[] {
   if (typeof source !== "string") fail("input", "the rules must be given as YAML text");
   if (source.length > 10_000_000) fail("input", "the YAML text is larger than 10 MB");
-  const parsed = parseAllDocuments(source, { uniqueKeys: true });
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(source, { uniqueKeys: true });
+  } catch (error) {
+    return fail("input", `invalid YAML: ${(error as Error).message}`);
+  }
   const documents = Array.isArray(parsed) ? parsed : [];
   const docs: Doc[] = [];
   documents.forEach((d, i) => {
     if (d.errors.length > 0) fail(`document ${i + 1}`, `invalid YAML: ${d.errors[0]?.message ?? "unknown error"}`);
-    const value: unknown = d.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = d.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // e.g. an alias to an anchor that does not exist, or too many aliases (a "billion laughs" document)
+      fail(`document ${i + 1}`, `invalid YAML: ${(error as Error).message}`);
+    }
     if (value === null || value === undefined) return;
     if (!isRecord(value)) fail(`document ${i + 1}`, "a Sigma document must be a map");
     docs.push(value);

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   createSecurityEventCorrelator,
@@ -384,6 +385,15 @@ detection:
 
   it("refuses invalid YAML, documents without a correlation, and duplicate names", () => {
     expect(ruleError("title: [unclosed")).toMatch(/invalid YAML/);
+    expect(ruleError("title: *nowhere")).toMatch(/invalid YAML/);
+    const laughs = `a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from(
+      { length: 12 },
+      (_, i) =>
+        `b${i}: &b${i} [${Array(10)
+          .fill(i === 0 ? "*a" : `*b${i - 1}`)
+          .join(", ")}]`,
+    ).join("\n")}\n`;
+    expect(ruleError(laughs)).toMatch(/invalid YAML/);
     expect(ruleError("name: r\ndetection:\n  s:\n    type: X\n  condition: s\n")).toMatch(/no correlation rule/);
     expect(ruleError("title: t\nfoo: bar\n")).toMatch(/neither a correlation rule/);
     expect(
@@ -415,5 +425,87 @@ correlation: { type: event_count, rules: [a], timespan: 1m, condition: { gte: 1 
     h.correlator.addEvent(ev("X", 61_000, { userId: "u" }));
     h.correlator.addEvent(ev("X", 62_000, { userId: "u" }));
     expect(h.detected.map((t) => t.detectedAt - T0)).toEqual([62_000]);
+  });
+});
+
+describe("Sigma loader on untrusted input", () => {
+  const accepts = (yaml: string): boolean => {
+    try {
+      loadSigmaRules(yaml, { baseRules: { r: { type: "X" } } });
+      return true;
+    } catch (error) {
+      if (isCorrelatorError(error) && error.code === "INVALID_RULE") return false;
+      throw error;
+    }
+  };
+
+  it("property: arbitrary text either loads or fails with INVALID_RULE", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        accepts(text);
+      }),
+    );
+  });
+
+  it("property: arbitrary correlation-shaped documents either load or fail with INVALID_RULE", () => {
+    const scalar = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.integer({ min: -5, max: 50 }),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const correlation = fc.record(
+      {
+        type: fc.oneof(
+          fc.constantFrom("event_count", "value_count", "temporal", "temporal_ordered", "value_sum"),
+          scalar,
+        ),
+        rules: fc.oneof(fc.constant(["r"]), fc.array(fc.oneof(fc.constant("r"), scalar), { maxLength: 3 }), scalar),
+        "group-by": fc.oneof(fc.array(fc.constantFrom("userId", "ipAddress", "User", "a.b"), { maxLength: 2 }), scalar),
+        timespan: fc.oneof(fc.constantFrom("10s", "5m", "1h", "2d", "0m", "1y"), scalar),
+        condition: fc.oneof(
+          fc.dictionary(fc.constantFrom("gte", "gt", "lt", "lte", "eq", "field", "x"), scalar, { maxKeys: 3 }),
+          scalar,
+        ),
+        aliases: fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.dictionary(fc.constant("r"), scalar)), scalar),
+      },
+      { requiredKeys: [] },
+    );
+    const detection = fc.dictionary(
+      fc.oneof(fc.constantFrom("condition", "sel", "filter"), fc.string({ maxLength: 6 })),
+      fc.oneof(
+        fc.dictionary(
+          fc.oneof(
+            fc.constantFrom("a", "b|contains", "c|re", "d|cidr", "e|gt", "f|base64", "g|all|endswith"),
+            fc.string({ maxLength: 6 }),
+          ),
+          fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })),
+        ),
+        fc.constantFrom("sel", "sel and not filter", "1 of sel*", "all of them", "(sel", "sel or", "nope"),
+        scalar,
+      ),
+      { maxKeys: 4 },
+    );
+    fc.assert(
+      fc.property(
+        correlation,
+        fc.option(detection),
+        fc.option(fc.constantFrom("low", "high", "extreme")),
+        (c, d, level) => {
+          const docs: unknown[] = [{ title: "t", correlation: c, ...(level === null ? {} : { level }) }];
+          if (d !== null) docs.push({ name: "r2", detection: d });
+          const yaml = docs.map((doc) => JSON.stringify(doc)).join("\n---\n");
+          if (accepts(yaml)) {
+            // whatever loads must also be accepted by the correlator, or refused with INVALID_OPTIONS
+            try {
+              createSecurityEventCorrelator({ patterns: loadSigmaRules(yaml, { baseRules: { r: { type: "X" } } }) });
+            } catch (error) {
+              if (!(isCorrelatorError(error) && error.code === "INVALID_OPTIONS")) throw error;
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

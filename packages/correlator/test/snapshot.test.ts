@@ -206,6 +206,65 @@ describe("snapshot and restore", () => {
     expect(fresh.correlator.stats().keysTracked).toBe(h.correlator.stats().keysTracked);
   });
 
+  it("property: a snapshot with any one value replaced restores fully or not at all", () => {
+    const h = harness({ patterns, allowedLatenessMs: 100 });
+    const events = stream(
+      Array.from(
+        { length: 60 },
+        (_, i): Item => ({
+          type: (["A", "B", "C", "AUTHENTICATION_FAILURE", "PROMPT_INJECTION_ATTEMPT"] as const)[i % 5] as Item["type"],
+          dt: 50,
+          user: (["u1", "u2", "u3"] as const)[i % 3] as Item["user"],
+          ip: "192.0.2.1",
+          session: "s1",
+          severity: "high",
+        }),
+      ),
+    );
+    for (const e of events) h.correlator.addEvent(e);
+    const good = JSON.stringify(h.correlator.snapshot());
+    // every path to a leaf of the snapshot
+    const paths: (string | number)[][] = [];
+    const walk = (value: unknown, path: (string | number)[]): void => {
+      if (value !== null && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
+      } else paths.push(path);
+    };
+    walk(JSON.parse(good), []);
+    const replacement = fc.oneof(
+      fc.constant(null),
+      fc.constant(-1),
+      fc.constant(1e9),
+      fc.constant("x"),
+      fc.constant([]),
+      fc.constant({}),
+      fc.constant(true),
+      fc.integer({ min: 0, max: 200 }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: paths.length - 1 }), replacement, (which, value) => {
+        const copy = JSON.parse(good) as Record<string, unknown>;
+        const path = paths[which] as (string | number)[];
+        let target: Record<string | number, unknown> = copy;
+        for (const p of path.slice(0, -1)) target = target[p] as Record<string | number, unknown>;
+        target[path[path.length - 1] as string | number] = value;
+        const fresh = harness({ patterns, allowedLatenessMs: 100 });
+        const before = JSON.stringify(fresh.correlator.snapshot().state);
+        try {
+          fresh.correlator.restore(copy);
+        } catch (error) {
+          if (!(isCorrelatorError(error) && error.code === "INVALID_SNAPSHOT")) throw error;
+          expect(JSON.stringify(fresh.correlator.snapshot().state)).toBe(before);
+          return;
+        }
+        // accepted: the correlator must keep working on top of it
+        fresh.correlator.addEvent(ev("A", 10_000, { userId: "u0", ipAddress: "192.0.2.1", sessionId: "s1" }));
+        fresh.correlator.flush();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it("refuses a snapshot holding more keys than this correlator's cap", () => {
     const h = harness({ patterns, maxTrackedKeys: 100 });
     for (let i = 0; i < 10; i++) h.correlator.addEvent(ev("A", i, { userId: `u${i}`, ipAddress: "192.0.2.1" }));
