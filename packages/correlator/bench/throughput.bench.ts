@@ -25,94 +25,61 @@ function run(events: readonly SecurityEvent[], make: () => ReturnType<typeof cre
   return threats;
 }
 
-describe(`default patterns, production-like mix, ${N.toLocaleString("en")} events`, () => {
-  const events = mixedStream(N);
-  bench(
-    "baseline: Map counting per user",
-    () => {
-      mapCountingBaseline(events, "userId");
-    },
-    options,
-  );
-  bench(
-    "correlator: default patterns",
-    () => {
-      run(events, () => createSecurityEventCorrelator());
-    },
-    options,
-  );
-});
+/** One benchmark group: the Map-counting baseline and the correlator over the same events. */
+function group(
+  title: string,
+  events: readonly SecurityEvent[],
+  field: "userId" | "ipAddress",
+  name: string,
+  make: () => ReturnType<typeof createSecurityEventCorrelator>,
+  timing: Parameters<typeof bench>[2] = options,
+): void {
+  describe(title, () => {
+    bench(
+      `baseline: Map counting per ${field === "userId" ? "user" : "address"}`,
+      () => {
+        mapCountingBaseline(events, field);
+      },
+      timing,
+    );
+    bench(
+      `correlator: ${name}`,
+      () => {
+        run(events, make);
+      },
+      timing,
+    );
+  });
+}
 
-describe(`default patterns, threat storm (10,000 users, 1,000 addresses), ${N.toLocaleString("en")} events`, () => {
-  const events = defaultsStream(N, 1, 10_000, 1_000);
-  bench(
-    "baseline: Map counting per user",
-    () => {
-      mapCountingBaseline(events, "userId");
-    },
-    options,
-  );
-  bench(
-    "correlator: default patterns",
-    () => {
-      run(events, () => createSecurityEventCorrelator());
-    },
-    options,
-  );
-});
-
-describe(`default patterns, 1,000,000 users and 100,000 addresses, ${N.toLocaleString("en")} events`, () => {
-  const events = defaultsStream(N);
-  bench(
-    "baseline: Map counting per user",
-    () => {
-      mapCountingBaseline(events, "userId");
-    },
-    options,
-  );
-  bench(
-    "correlator: default patterns",
-    () => {
-      run(events, () => createSecurityEventCorrelator());
-    },
-    options,
-  );
-});
-
-describe(`100 patterns, ${N.toLocaleString("en")} events`, () => {
-  const events = hundredTypesStream(N);
-  const patterns = hundredPatterns();
-  bench(
-    "baseline: Map counting per user",
-    () => {
-      mapCountingBaseline(events, "userId");
-    },
-    options,
-  );
-  bench(
-    "correlator: 100 patterns indexed by type",
-    () => {
-      run(events, () => createSecurityEventCorrelator({ patterns }));
-    },
-    options,
-  );
-});
-
+const n = N.toLocaleString("en");
+group(`default patterns, production-like mix, ${n} events`, mixedStream(N), "userId", "default patterns", () =>
+  createSecurityEventCorrelator(),
+);
+group(
+  `default patterns, threat storm (10,000 users, 1,000 addresses), ${n} events`,
+  defaultsStream(N, 1, 10_000, 1_000),
+  "userId",
+  "default patterns",
+  () => createSecurityEventCorrelator(),
+);
+group(
+  `default patterns, 1,000,000 users and 100,000 addresses, ${n} events`,
+  defaultsStream(N),
+  "userId",
+  "default patterns",
+  () => createSecurityEventCorrelator(),
+);
+const patterns = hundredPatterns();
+group(`100 patterns, ${n} events`, hundredTypesStream(N), "userId", "100 patterns indexed by type", () =>
+  createSecurityEventCorrelator({ patterns }),
+);
 const KEYS = 1_000_000;
-describe(`${KEYS.toLocaleString("en")} distinct keys, ${KEYS.toLocaleString("en")} events`, () => {
-  const events = distinctKeysStream(KEYS);
-  bench(
-    "baseline: Map counting per address",
-    () => {
-      mapCountingBaseline(events, "ipAddress");
-    },
-    { time: 5_000, warmupIterations: 1 },
-  );
-  bench(
-    "correlator: default patterns, maxTrackedKeys 1,000,000",
-    () => {
-      run(events, () => createSecurityEventCorrelator({ maxTrackedKeys: KEYS }));
-    },
-    { time: 5_000, warmupIterations: 1 },
-  );
-});
+group(
+  `${KEYS.toLocaleString("en")} distinct keys, ${KEYS.toLocaleString("en")} events`,
+  distinctKeysStream(KEYS),
+  "ipAddress",
+  "default patterns, maxTrackedKeys 1,000,000",
+  () => createSecurityEventCorrelator({ maxTrackedKeys: KEYS }),
+  { time: 5_000, warmupIterations: 1 },
+);

@@ -14,7 +14,7 @@ export type SecuritySeverity = "low" | "medium" | "high" | "critical";
  * SECURITY_EVENT_TYPES.includes("BRUTE_FORCE"); // true
  * ```
  */
-export const SECURITY_EVENT_TYPES: readonly [
+export const SECURITY_EVENT_TYPES = [
   "PROMPT_INJECTION_ATTEMPT",
   "RATE_LIMIT_EXCEEDED",
   "ANOMALOUS_BEHAVIOR",
@@ -28,21 +28,7 @@ export const SECURITY_EVENT_TYPES: readonly [
   "SANDBOX_VIOLATION",
   "SENSITIVE_DATA_EXPOSURE",
   "RESOURCE_EXHAUSTION",
-] = [
-  "PROMPT_INJECTION_ATTEMPT",
-  "RATE_LIMIT_EXCEEDED",
-  "ANOMALOUS_BEHAVIOR",
-  "AUTHENTICATION_FAILURE",
-  "AUTHENTICATION_SUCCESS",
-  "AUTHORIZATION_FAILURE",
-  "DATA_ACCESS_VIOLATION",
-  "INJECTION_ATTACK",
-  "BRUTE_FORCE",
-  "PRIVILEGE_ESCALATION",
-  "SANDBOX_VIOLATION",
-  "SENSITIVE_DATA_EXPOSURE",
-  "RESOURCE_EXHAUSTION",
-];
+] as const;
 
 /** One of the well-known event types, or any custom non-empty string (autocomplete keeps the known ones). */
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number] | (string & {});

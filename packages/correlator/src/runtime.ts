@@ -219,8 +219,8 @@ class ThresholdState {
   ) {}
 }
 
-/** N events per key within a sliding window. A match consumes its events. */
-export class ThresholdRuntime extends PatternRuntime {
+/** A pattern that fires at a count: threshold and distinct-value patterns. */
+export abstract class CountingRuntime extends PatternRuntime {
   constructor(
     spec: RuntimeSpec,
     table: KeyTable,
@@ -230,7 +230,10 @@ export class ThresholdRuntime extends PatternRuntime {
   ) {
     super(spec, table, sink, limits);
   }
+}
 
+/** N events per key within a sliding window. A match consumes its events. */
+export class ThresholdRuntime extends CountingRuntime {
   protected step(event: SecurityEvent): void {
     const input = this.pick(event);
     if (input === undefined) return;
@@ -365,17 +368,7 @@ class LargeDistinct extends DistinctState {
 const SMALL_DISTINCT = 32;
 
 /** N distinct values of a field per key within a sliding window. A match consumes its values. */
-export class DistinctRuntime extends PatternRuntime {
-  constructor(
-    spec: RuntimeSpec,
-    table: KeyTable,
-    sink: MatchSink,
-    limits: RuntimeLimits,
-    readonly threshold: number,
-  ) {
-    super(spec, table, sink, limits);
-  }
-
+export class DistinctRuntime extends CountingRuntime {
   private distinctValue(event: SecurityEvent): string | undefined {
     const input = this.pick(event);
     return input === undefined ? undefined : (input.value as KeyReader)(event);
