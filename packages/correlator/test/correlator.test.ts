@@ -141,7 +141,7 @@ describe("announcements", () => {
 
   it("works as a SecurityEventSink and through addEvents", () => {
     const h = harness({ patterns: [abc] });
-    const sink: SecurityEventSink = (event) => h.correlator.addEvent(event);
+    const sink: SecurityEventSink = h.correlator.addEvent; // detached: needs no `this`
     sink(ev("A", 0, { userId: "u" }));
     expect(h.correlator.addEvents([ev("B", 1, { userId: "u" }), ev("C", 2, { userId: "u" })])).toBe(2);
     expect(h.detected).toHaveLength(1);
