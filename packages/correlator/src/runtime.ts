@@ -325,15 +325,21 @@ class SmallDistinct extends DistinctState {
     let n = 0;
     while (n < this.events.length && (this.events[n] as SecurityEvent).timestamp < cutoff) n++;
     if (n > 0) {
-      this.values.splice(0, n);
-      this.events.splice(0, n);
+      // copyWithin + length: unlike splice, no array of removed items is allocated
+      this.values.copyWithin(0, n);
+      this.values.length -= n;
+      this.events.copyWithin(0, n);
+      this.events.length -= n;
     }
   }
   put(value: string, event: SecurityEvent): void {
     const i = this.values.indexOf(value);
     if (i >= 0) {
-      this.values.splice(i, 1);
-      this.events.splice(i, 1);
+      this.values.copyWithin(i, i + 1);
+      this.values[this.values.length - 1] = value;
+      this.events.copyWithin(i, i + 1);
+      this.events[this.events.length - 1] = event;
+      return;
     }
     this.values.push(value);
     this.events.push(event);
