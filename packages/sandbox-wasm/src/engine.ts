@@ -87,6 +87,9 @@ interface Completed {
 
 const mentions = (code: string, word: string): boolean => code.includes(word);
 
+/** Module instances whose memory usage was computed once before any program ran (see `Run.execute`). */
+const memoryUsageWarmed = new WeakSet<QuickJSWASMModule>();
+
 /** Runs one program in a fresh QuickJS runtime and context, then disposes both. Never throws. */
 export async function runProgram(
   module: QuickJSWASMModule,
@@ -184,6 +187,13 @@ class Run {
       const ctx = rt.newContext();
       this.ctx = ctx;
       this.native = nativeOf(ctx);
+      if (!memoryUsageWarmed.has(this.module)) {
+        // The first memory-usage computation of a module instance after an out-of-memory error was seen to corrupt
+        // it: do one on each instance before any program code runs (here, not in a throwaway runtime and context at
+        // load time, which cost a second context creation on the startup path).
+        memoryUsageWarmed.add(this.module);
+        this.memoryUsed();
+      }
       if (prepared.isModule || mentions(code, "import")) this.installModuleLoader(rt);
 
       const usesConsole = mentions(code, "console");

@@ -1,7 +1,17 @@
 import { SandboxError } from "./errors.js";
 import type { OutputFilter, SecurityEventSink, ToolHost, ToolMap } from "./types.js";
+import {
+  createValidator,
+  customField,
+  enumField,
+  type Field,
+  numberField,
+  recordField,
+  stringField,
+  unknownField,
+  type Validator,
+} from "./validate.js";
 import type { Workspace } from "./workspace.js";
-import { lazy, zod } from "./zod.js";
 
 /**
  * Options of {@link createWasmSandbox} (and, with `size`, of `createSandboxPool`). Every limit applies to each
@@ -99,60 +109,50 @@ export interface Clock {
   now(): number;
 }
 
-const toolsSchema = (z: ReturnType<typeof zod>) =>
-  z.custom<ToolHost | ToolMap>(
-    (value) => {
-      if (typeof value !== "object" || value === null) return false;
-      const v = value as Record<string, unknown>;
-      if (typeof v.list === "function" && typeof v.call === "function") return true;
-      return Object.values(v).every(
-        (server) =>
-          typeof server === "object" &&
-          server !== null &&
-          Object.values(server as Record<string, unknown>).every((fn) => typeof fn === "function"),
-      );
-    },
-    { message: "tools must be a ToolHost ({ list, call }) or an object { server: { tool: async function } }" },
+function isTools(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (typeof v.list === "function" && typeof v.call === "function") return true;
+  return Object.values(v).every(
+    (server) =>
+      typeof server === "object" &&
+      server !== null &&
+      Object.values(server as Record<string, unknown>).every((fn) => typeof fn === "function"),
   );
+}
 
-const optionsSchema = lazy(() => {
-  const z = zod();
-  const positiveInt = z.number().int().positive();
-  return z.strictObject({
-    timeoutMs: positiveInt.max(3_600_000).default(5000),
-    maxMemoryMb: z.number().positive().max(4096).default(64),
-    maxStackKb: positiveInt.min(16).max(65_536).default(256),
-    maxInstructions: positiveInt.default(10_000_000),
-    maxOutputBytes: positiveInt.default(1024 * 1024),
-    maxLogBytes: z.number().int().nonnegative().default(65_536),
-    maxToolCalls: z.number().int().nonnegative().default(100),
-    maxToolPayloadBytes: positiveInt.default(1024 * 1024),
-    maxPromiseJobs: positiveInt.default(1_000_000),
-    maxDepth: positiveInt.max(10_000).default(100),
-    tools: toolsSchema(z).optional(),
-    globals: z
-      .record(z.string().regex(/^[A-Za-z_$][\w$]*$/, "globals keys must be identifiers"), z.unknown())
-      .optional(),
-    outputFilter: z
-      .custom<OutputFilter>(
-        (v) => typeof v === "object" && v !== null && typeof (v as { apply?: unknown }).apply === "function",
-        { message: "outputFilter must have an apply(value) method" },
-      )
-      .optional(),
-    onSecurityEvent: z
-      .custom<SecurityEventSink>((v) => typeof v === "function", { message: "onSecurityEvent must be a function" })
-      .optional(),
-    language: z.enum(["auto", "typescript", "javascript"]).default("auto"),
-    createExecutionId: z
-      .custom<() => string>((v) => typeof v === "function", { message: "createExecutionId must be a function" })
-      .optional(),
-    clock: z
-      .custom<Clock>((v) => typeof v === "object" && v !== null && typeof (v as Clock).now === "function", {
-        message: "clock must have a now() method",
-      })
-      .optional(),
-  });
-});
+const isFunction = (v: unknown): boolean => typeof v === "function";
+const hasMethod =
+  (name: string) =>
+  (v: unknown): boolean =>
+    typeof v === "object" && v !== null && typeof (v as Record<string, unknown>)[name] === "function";
+
+/** The options, their checks and their defaults (the `@defaultValue`s above): one table for both validation paths. */
+const sandboxFields: Readonly<Record<string, Field>> = {
+  timeoutMs: numberField({ int: true, positive: true, max: 3_600_000 }, 5000),
+  maxMemoryMb: numberField({ positive: true, max: 4096 }, 64),
+  maxStackKb: numberField({ int: true, positive: true, min: 16, max: 65_536 }, 256),
+  maxInstructions: numberField({ int: true, positive: true }, 10_000_000),
+  maxOutputBytes: numberField({ int: true, positive: true }, 1024 * 1024),
+  maxLogBytes: numberField({ int: true, min: 0 }, 65_536),
+  maxToolCalls: numberField({ int: true, min: 0 }, 100),
+  maxToolPayloadBytes: numberField({ int: true, positive: true }, 1024 * 1024),
+  maxPromiseJobs: numberField({ int: true, positive: true }, 1_000_000),
+  maxDepth: numberField({ int: true, positive: true, max: 10_000 }, 100),
+  tools: customField(
+    isTools,
+    "tools must be a ToolHost ({ list, call }) or an object { server: { tool: async function } }",
+  ),
+  globals: recordField("unknown", /^[A-Za-z_$][\w$]*$/, "globals keys must be identifiers"),
+  outputFilter: customField(hasMethod("apply"), "outputFilter must have an apply(value) method"),
+  onSecurityEvent: customField(isFunction, "onSecurityEvent must be a function"),
+  language: enumField(["auto", "typescript", "javascript"], "auto"),
+  createExecutionId: customField(isFunction, "createExecutionId must be a function"),
+  clock: customField(hasMethod("now"), "clock must have a now() method"),
+};
+
+/** Validates {@link WasmSandboxOptions} (exported for the equivalence tests). */
+export const sandboxValidator: Validator<ResolvedOptions> = createValidator(sandboxFields, true, "createWasmSandbox");
 
 /** Options after validation, with defaults filled in. */
 export interface ResolvedOptions {
@@ -181,20 +181,17 @@ export interface ResolvedOptions {
  * @throws {@link SandboxError} `INVALID_OPTIONS` saying which option is wrong.
  */
 export function resolveOptions(options: unknown, what = "createWasmSandbox"): ResolvedOptions {
-  const parsed = optionsSchema().safeParse(options ?? {});
-  if (!parsed.success) {
-    throw new SandboxError("INVALID_OPTIONS", `Invalid ${what} options: ${zod().prettifyError(parsed.error)}`);
-  }
-  if (parsed.data.globals !== undefined) {
+  const parsed = sandboxValidator.parse(options ?? {}, what);
+  if (parsed.globals !== undefined) {
     try {
-      JSON.stringify(parsed.data.globals);
+      JSON.stringify(parsed.globals);
     } catch (error) {
       throw new SandboxError("INVALID_OPTIONS", "Invalid options: globals must be JSON data (no cycles, no BigInt).", {
         cause: error,
       });
     }
   }
-  return parsed.data;
+  return parsed;
 }
 
 /**
@@ -237,34 +234,24 @@ export interface Session {
   state: unknown;
 }
 
-const executeOptionsSchema = lazy(() => {
-  const z = zod();
-  const positiveInt = z.number().int().positive();
-  return z.strictObject({
-    executionId: z.string().min(1).max(200).optional(),
-    session: z
-      .custom<Session>(
-        (v) =>
-          typeof v === "object" &&
-          v !== null &&
-          typeof (v as { id?: unknown }).id === "string" &&
-          typeof (v as { workspace?: unknown }).workspace === "object",
-        { message: "session must be { id, workspace, state }" },
-      )
-      .optional(),
-    workspace: z
-      .custom<Workspace>(
-        (v) => typeof v === "object" && v !== null && typeof (v as { readFile?: unknown }).readFile === "function",
-        { message: "workspace must implement Workspace" },
-      )
-      .optional(),
-    sessionState: z.unknown().optional(),
-    timeoutMs: positiveInt.max(3_600_000).optional(),
-    signal: z
-      .custom<AbortSignal>((v) => v instanceof AbortSignal, { message: "signal must be an AbortSignal" })
-      .optional(),
-  });
-});
+const executeFields: Readonly<Record<string, Field>> = {
+  executionId: stringField(1, 200),
+  session: customField(
+    (v) =>
+      typeof v === "object" &&
+      v !== null &&
+      typeof (v as { id?: unknown }).id === "string" &&
+      typeof (v as { workspace?: unknown }).workspace === "object",
+    "session must be { id, workspace, state }",
+  ),
+  workspace: customField(hasMethod("readFile"), "workspace must implement Workspace"),
+  sessionState: unknownField(),
+  timeoutMs: numberField({ int: true, positive: true, max: 3_600_000 }),
+  signal: customField((v) => v instanceof AbortSignal, "signal must be an AbortSignal"),
+};
+
+/** Validates {@link ExecuteOptions} (exported for the equivalence tests). */
+export const executeValidator: Validator<ParsedExecuteOptions> = createValidator(executeFields, true, "execute");
 
 /** `execute` options after validation. */
 export interface ParsedExecuteOptions {
@@ -282,9 +269,5 @@ export interface ParsedExecuteOptions {
  * @throws {@link SandboxError} `INVALID_OPTIONS` saying which option is wrong.
  */
 export function parseExecuteOptions(options: unknown): ParsedExecuteOptions {
-  const parsed = executeOptionsSchema().safeParse(options ?? {});
-  if (!parsed.success) {
-    throw new SandboxError("INVALID_OPTIONS", `Invalid execute options: ${zod().prettifyError(parsed.error)}`);
-  }
-  return parsed.data;
+  return executeValidator.parse(options ?? {});
 }

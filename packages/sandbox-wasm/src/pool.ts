@@ -1,10 +1,12 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { workerThreads } from "./builtins.js";
 import { describeHostError, type RawResult } from "./engine.js";
 import { SandboxError } from "./errors.js";
 import type { ExecuteOptions, Session, WasmSandboxOptions } from "./options.js";
+import { compileReleaseWasm } from "./quickjs.js";
 import {
   createCore,
   finishResult,
@@ -14,9 +16,9 @@ import {
   type SessionOptions,
 } from "./sandbox.js";
 import type { ExecutionResult, ToolHost } from "./types.js";
+import { createValidator, numberField, type Validator } from "./validate.js";
 import type { FromWorker, ToWorker, WorkerInit, WorkerOptions } from "./worker-protocol.js";
 import type { Workspace } from "./workspace.js";
-import { lazy, zod } from "./zod.js";
 
 /**
  * Options of {@link createSandboxPool}: the sandbox options plus the pool's own.
@@ -84,14 +86,17 @@ export interface SandboxPool {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const poolSchema = lazy(() => {
-  const z = zod();
-  return z.object({
-    size: z.number().int().min(1).max(64).optional(),
-    graceMs: z.number().int().min(0).max(60_000).default(50),
-    maxQueue: z.number().int().min(0).default(1000),
-  });
-});
+/** The pool's own options (the rest are the sandbox's). */
+export const poolValidator: Validator<{ size?: number | undefined; graceMs: number; maxQueue: number }> =
+  createValidator(
+    {
+      size: numberField({ int: true, min: 1, max: 64 }),
+      graceMs: numberField({ int: true, min: 0, max: 60_000 }, 50),
+      maxQueue: numberField({ int: true, min: 0 }, 1000),
+    },
+    false,
+    "createSandboxPool",
+  );
 
 interface Job {
   code: string;
@@ -163,16 +168,10 @@ function workerSpec(): WorkerSpec {
  */
 export async function createSandboxPool(options: SandboxPoolOptions = {}): Promise<SandboxPool> {
   const { size: sizeOption, graceMs: graceOption, maxQueue: queueOption, ...sandboxOptions } = options;
-  const poolParsed = poolSchema().safeParse({ size: sizeOption, graceMs: graceOption, maxQueue: queueOption });
-  if (!poolParsed.success) {
-    throw new SandboxError(
-      "INVALID_OPTIONS",
-      `Invalid createSandboxPool options: ${zod().prettifyError(poolParsed.error)}`,
-    );
-  }
+  const poolParsed = poolValidator.parse({ size: sizeOption, graceMs: graceOption, maxQueue: queueOption });
   const core: SandboxCore = createCore(sandboxOptions, "createSandboxPool");
-  const size = poolParsed.data.size ?? Math.max(1, Math.min(4, availableParallelism()));
-  const { graceMs, maxQueue } = poolParsed.data;
+  const size = poolParsed.size ?? Math.max(1, Math.min(4, availableParallelism()));
+  const { graceMs, maxQueue } = poolParsed;
   const {
     tools: _tools,
     outputFilter: _filter,
@@ -181,7 +180,8 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
     clock: _clock,
     ...workerOptions
   } = core.options;
-  const init: WorkerInit = { options: workerOptions satisfies WorkerOptions };
+  // Compile the WebAssembly once here; every worker (and every replacement) only instantiates it.
+  const init: WorkerInit = { options: workerOptions satisfies WorkerOptions, wasm: await compileReleaseWasm() };
   const spec = workerSpec();
   const queue: Job[] = [];
   const slots: Slot[] = [];
@@ -190,7 +190,7 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
   let nextRunId = 0;
 
   const spawn = (): Slot => {
-    const worker = new Worker(spec.entry, { workerData: init, eval: spec.eval });
+    const worker = new (workerThreads().Worker)(spec.entry, { workerData: init, eval: spec.eval });
     worker.unref();
     const slot: Slot = { worker, busy: false, dead: false, ready: Promise.resolve() };
     slot.ready = new Promise<void>((resolve, reject) => {

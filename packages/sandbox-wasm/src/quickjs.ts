@@ -1,10 +1,6 @@
-import releaseSyncImport from "@jitl/quickjs-wasmfile-release-sync";
-import {
-  newQuickJSWASMModuleFromVariant,
-  type QuickJSContext,
-  type QuickJSSyncVariant,
-  type QuickJSWASMModule,
-} from "quickjs-emscripten-core";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import type { QuickJSContext, QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { SandboxError } from "./errors.js";
 
 /**
@@ -17,64 +13,117 @@ export function unwrapVariant(imported: unknown): QuickJSSyncVariant {
   return candidate as QuickJSSyncVariant;
 }
 
-const releaseSync: QuickJSSyncVariant = unwrapVariant(releaseSyncImport);
+type Core = typeof import("quickjs-emscripten-core");
 
-const modules = new Map<QuickJSSyncVariant, Promise<QuickJSWASMModule>>();
+// quickjs-emscripten is imported on first use, not by this package's entry point: importing the package stays cheap,
+// and createWasmSandbox starts reading and compiling the WebAssembly file before it loads the JavaScript around it.
+let corePromise: Promise<Core> | undefined;
+function loadCore(): Promise<Core> {
+  corePromise ??= import("quickjs-emscripten-core").catch((error: unknown) => {
+    corePromise = undefined;
+    throw error;
+  });
+  return corePromise;
+}
+
+/** The default build: quickjs-emscripten's release sync variant. */
+const RELEASE = "release";
+type VariantKey = QuickJSSyncVariant | typeof RELEASE;
 
 /**
- * The compiled QuickJS module for a variant, compiled once per process and shared by every sandbox. The promise is
- * cached (no top-level await: the package must load with `require()`); a failed load is retried on the next call.
- *
- * @param variant - the QuickJS build, by default the release sync variant
+ * A compiled WebAssembly module (V8's `WebAssembly.Module`; this package compiles against ES2023 + Node types, which do
+ * not declare the `WebAssembly` namespace). It can be sent to worker threads.
  */
-export function loadQuickJS(variant: QuickJSSyncVariant = releaseSync): Promise<QuickJSWASMModule> {
-  let pending = modules.get(variant);
+export type CompiledWasm = object;
+
+interface WebAssemblyApi {
+  compile(bytes: Uint8Array): Promise<CompiledWasm>;
+}
+
+let wasmPromise: Promise<CompiledWasm | undefined> | undefined;
+
+/**
+ * The release build's WebAssembly, compiled once per process: the file is read asynchronously and compiled by V8's
+ * background compiler while the main thread loads the JavaScript. The pool hands the compiled module to its workers,
+ * which then only instantiate it. `undefined` when the file cannot be found next to the package (a bundled host):
+ * quickjs-emscripten then loads it itself.
+ */
+export function compileReleaseWasm(): Promise<CompiledWasm | undefined> {
+  wasmPromise ??= (async () => {
+    try {
+      const path = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+      const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+      return await api.compile(await readFile(path));
+    } catch {
+      return undefined;
+    }
+  })();
+  return wasmPromise;
+}
+
+/** Uses an already compiled release module (a pool worker gets it from the main thread). */
+export function useReleaseWasm(module: CompiledWasm): void {
+  wasmPromise = Promise.resolve(module);
+}
+
+async function instantiate(key: VariantKey): Promise<QuickJSWASMModule> {
+  if (key !== RELEASE) return (await loadCore()).newQuickJSWASMModuleFromVariant(key);
+  const wasm = compileReleaseWasm();
+  const [core, imported] = await Promise.all([loadCore(), import("@jitl/quickjs-wasmfile-release-sync")]);
+  const base = unwrapVariant(imported);
+  // Load the module's JavaScript (FFI bindings, Emscripten glue) while the compile finishes.
+  const [compiled] = await Promise.all([wasm, base.importFFI(), base.importModuleLoader()]);
+  const variant = compiled === undefined ? base : core.newVariant(base, { wasmModule: compiled as never });
+  return core.newQuickJSWASMModuleFromVariant(variant);
+}
+
+const modules = new Map<VariantKey, Promise<QuickJSWASMModule>>();
+
+/**
+ * The QuickJS module for a variant (by default the release sync build), compiled once per process and shared by
+ * every sandbox. The promise is cached (no top-level await: the package must load with `require()`); a failed load is
+ * retried on the next call.
+ *
+ * @param variant - another QuickJS build (the debug build in leak tests); omit for the release build
+ */
+export function loadQuickJS(variant?: QuickJSSyncVariant): Promise<QuickJSWASMModule> {
+  const key: VariantKey = variant ?? RELEASE;
+  let pending = modules.get(key);
   if (pending === undefined) {
-    pending = newQuickJSWASMModuleFromVariant(variant).then(
-      (module) => {
-        // The first computeMemoryUsage after an out-of-memory error was seen to corrupt the module; doing it once up
-        // front avoids that path.
-        const rt = module.newRuntime();
-        try {
-          rt.computeMemoryUsage().dispose();
-        } finally {
-          rt.dispose();
-        }
-        return module;
-      },
+    pending = instantiate(key).then(
+      (module) => module,
       (error: unknown) => {
-        modules.delete(variant);
+        modules.delete(key);
         throw new SandboxError("INTERNAL", `Could not load the QuickJS WebAssembly module: ${String(error)}`, {
           cause: error,
         });
       },
     );
-    modules.set(variant, pending);
+    modules.set(key, pending);
   }
   return pending;
 }
 
 /**
- * Forgets a module instance (after a program may have corrupted it) so the next load makes a fresh one. Only forgets
- * `instance` if it is still the current one, so concurrent reports do not discard a fresh instance.
+ * Forgets a module instance (after a program may have corrupted it) so the next load makes a fresh one (from the same
+ * compiled WebAssembly). Only forgets `instance` if it is still the current one, so concurrent reports do not discard
+ * a fresh instance.
  */
-export function forgetQuickJS(variant: QuickJSSyncVariant = releaseSync, instance?: QuickJSWASMModule): void {
-  const current = modules.get(variant);
+export function forgetQuickJS(variant?: QuickJSSyncVariant, instance?: QuickJSWASMModule): void {
+  const key: VariantKey = variant ?? RELEASE;
+  const current = modules.get(key);
   if (current === undefined) return;
   if (instance === undefined) {
-    modules.delete(variant);
+    modules.delete(key);
     return;
   }
   current.then(
     (m) => {
-      if (m === instance && modules.get(variant) === current) modules.delete(variant);
+      if (m === instance && modules.get(key) === current) modules.delete(key);
     },
     () => undefined,
   );
 }
-
-/** The default variant. */
-export const defaultVariant: QuickJSSyncVariant = releaseSync;
 
 /** The slice of the low-level QuickJS FFI the hot paths use (pointers are plain numbers). */
 export interface NativeFFI {

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { QuickJSSyncVariant } from "quickjs-emscripten-core";
+import { nodeCrypto } from "./builtins.js";
 import { type RawResult, type RunRequest, runProgram } from "./engine.js";
 import { SandboxError } from "./errors.js";
 import { utf8Bytes } from "./json.js";
@@ -11,7 +11,7 @@ import {
   type Session,
   type WasmSandboxOptions,
 } from "./options.js";
-import { defaultVariant, forgetQuickJS, loadQuickJS } from "./quickjs.js";
+import { forgetQuickJS, loadQuickJS } from "./quickjs.js";
 import { isToolHost, toolHostFromMap } from "./tools.js";
 import type { ExecutionResult, LogEntry, ToolHost } from "./types.js";
 import { createMemoryWorkspace, type Workspace } from "./workspace.js";
@@ -90,7 +90,11 @@ export function createCore(options: WasmSandboxOptions | undefined, what: string
       : isToolHost(resolved.tools)
         ? resolved.tools
         : toolHostFromMap(resolved.tools);
-  const prefix = randomBytes(6).toString("hex");
+  // Execution ids are unique labels (the host assigns them; programs cannot choose one), not secrets: a random
+  // 48-bit prefix per sandbox plus a counter, without loading node:crypto on the startup path.
+  const prefix = Math.floor(Math.random() * 2 ** 48)
+    .toString(16)
+    .padStart(12, "0");
   let counter = 0;
   const nextId = resolved.createExecutionId ?? ((): string => `exec-${prefix}-${(++counter).toString(36)}`);
   return { options: resolved, tools, nextId };
@@ -215,7 +219,7 @@ export async function finishResult(
 /** Creates a session object. */
 export function makeSession(options: SessionOptions | undefined): Session {
   return {
-    id: options?.id ?? `session-${randomBytes(8).toString("hex")}`,
+    id: options?.id ?? `session-${nodeCrypto().randomBytes(8).toString("hex")}`,
     workspace: options?.workspace ?? createMemoryWorkspace(),
     state: options?.state ?? {},
   };
@@ -238,13 +242,13 @@ export function makeSession(options: SessionOptions | undefined): Session {
  * ```
  */
 export async function createWasmSandbox(options: WasmSandboxOptions = {}): Promise<WasmSandbox> {
-  return createSandboxWithVariant(options, defaultVariant);
+  return createSandboxWithVariant(options, undefined);
 }
 
 /** @internal Same as {@link createWasmSandbox} with another QuickJS build (the debug build in leak tests). */
 export async function createSandboxWithVariant(
   options: WasmSandboxOptions,
-  variant: QuickJSSyncVariant,
+  variant: QuickJSSyncVariant | undefined,
 ): Promise<WasmSandbox> {
   // Start compiling WebAssembly first, then validate options (zod loads on first use).
   const loading = loadQuickJS(variant);

@@ -1,5 +1,6 @@
 import type { RawResult } from "./engine.js";
 import type { ResolvedOptions } from "./options.js";
+import type { CompiledWasm } from "./quickjs.js";
 import type { ToolInfo } from "./types.js";
 
 /** The options a worker needs: everything but the host-side functions. */
@@ -11,6 +12,8 @@ export type WorkerOptions = Omit<
 /** Passed as `workerData`. */
 export interface WorkerInit {
   options: WorkerOptions;
+  /** The release build's WebAssembly, compiled once on the main thread: the worker only instantiates it. */
+  wasm?: CompiledWasm | undefined;
 }
 
 /** Main thread → worker. */

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { runProgram } from "./engine.js";
 import type { ResolvedOptions } from "./options.js";
-import { forgetQuickJS, loadQuickJS } from "./quickjs.js";
+import { forgetQuickJS, loadQuickJS, useReleaseWasm } from "./quickjs.js";
 import { ensureStripper } from "./transpile.js";
 import type { ToolHost } from "./types.js";
 import type { FromWorker, ToWorker, WorkerInit, WorkspaceOp } from "./worker-protocol.js";
@@ -20,6 +20,7 @@ const port = parentPort;
 if (port !== null) {
   const init = workerData as WorkerInit;
   const options = init.options as ResolvedOptions;
+  if (init.wasm !== undefined) useReleaseWasm(init.wasm);
   const pending = new Map<number, Pending>();
   const aborts = new Map<number, AbortController>();
   let nextCall = 0;

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { nodeCrypto } from "./builtins.js";
 import { SandboxError } from "./errors.js";
-import { lazy, zod } from "./zod.js";
+import { createValidator, type Field, numberField, recordField, stringField, type Validator } from "./validate.js";
 
 /**
  * Files a program can see under `./workspace`, kept across the executions of one session. Paths are relative,
@@ -110,12 +110,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
     throw new SandboxError("ABORTED", "The workspace operation was aborted.", { cause: signal.reason });
 }
 
-const quotaSchema = (): ReturnType<ReturnType<typeof zod>["number"]> =>
-  zod()
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 40);
+const quotaField = (): Field => numberField({ int: true, positive: true, max: 2 ** 40 }, 10 * 1024 * 1024);
 
 /**
  * Options of {@link createMemoryWorkspace}.
@@ -135,13 +130,9 @@ export interface MemoryWorkspaceOptions {
   files?: Record<string, string>;
 }
 
-const memorySchema = lazy(() => {
-  const z = zod();
-  return z.strictObject({
-    maxBytes: quotaSchema().default(10 * 1024 * 1024),
-    files: z.record(z.string(), z.string()).optional(),
-  });
-});
+/** Validates {@link MemoryWorkspaceOptions} (exported for the equivalence tests). */
+export const memoryValidator: Validator<{ maxBytes: number; files?: Record<string, string> | undefined }> =
+  createValidator({ maxBytes: quotaField(), files: recordField("string") }, true, "memory workspace");
 
 /**
  * A workspace held in memory: fast, private to this process, gone when dropped.
@@ -158,11 +149,8 @@ const memorySchema = lazy(() => {
  * ```
  */
 export function createMemoryWorkspace(options: MemoryWorkspaceOptions = {}): Workspace {
-  const parsed = memorySchema().safeParse(options);
-  if (!parsed.success) {
-    throw new SandboxError("INVALID_OPTIONS", `Invalid memory workspace options: ${zod().prettifyError(parsed.error)}`);
-  }
-  const { maxBytes } = parsed.data;
+  const parsed = memoryValidator.parse(options);
+  const { maxBytes } = parsed;
   const files = new Map<string, { text: string; bytes: number }>();
   let used = 0;
   const put = (path: string, text: string): void => {
@@ -177,7 +165,7 @@ export function createMemoryWorkspace(options: MemoryWorkspaceOptions = {}): Wor
     files.set(key, { text, bytes });
     used += bytes - previous;
   };
-  for (const [path, text] of Object.entries(parsed.data.files ?? {})) put(path, text);
+  for (const [path, text] of Object.entries(parsed.files ?? {})) put(path, text);
   return {
     maxBytes,
     async readFile(path, signal) {
@@ -235,13 +223,12 @@ export interface DirectoryWorkspaceOptions {
   maxBytes?: number;
 }
 
-const directorySchema = lazy(() => {
-  const z = zod();
-  return z.strictObject({
-    root: z.string().min(1),
-    maxBytes: quotaSchema().default(10 * 1024 * 1024),
-  });
-});
+/** Validates {@link DirectoryWorkspaceOptions} (exported for the equivalence tests). */
+export const directoryValidator: Validator<{ root: string; maxBytes: number }> = createValidator(
+  { root: { ...stringField(1), required: true }, maxBytes: quotaField() },
+  true,
+  "directory workspace",
+);
 
 /**
  * A workspace backed by a directory on disk: survives restarts; writes are atomic (temp file + rename); symbolic
@@ -262,15 +249,9 @@ const directorySchema = lazy(() => {
  * ```
  */
 export function createDirectoryWorkspace(options: DirectoryWorkspaceOptions): Workspace {
-  const parsed = directorySchema().safeParse(options);
-  if (!parsed.success) {
-    throw new SandboxError(
-      "INVALID_OPTIONS",
-      `Invalid directory workspace options: ${zod().prettifyError(parsed.error)}`,
-    );
-  }
-  const { maxBytes } = parsed.data;
-  const root = resolve(parsed.data.root);
+  const parsed = directoryValidator.parse(options);
+  const { maxBytes } = parsed;
+  const root = resolve(parsed.root);
   let realRoot: string | undefined;
   let used: number | undefined;
   let files = 0;
@@ -361,7 +342,7 @@ export function createDirectoryWorkspace(options: DirectoryWorkspaceOptions): Wo
         if (total > maxBytes) throw quotaError(total, maxBytes);
         await mkdir(dirname(full), { recursive: true });
         await locate(key); // re-check: no symbolic link was created in between
-        const temp = join(dirname(full), `.tmp-${randomBytes(6).toString("hex")}`);
+        const temp = join(dirname(full), `.tmp-${nodeCrypto().randomBytes(6).toString("hex")}`);
         const handle = await open(temp, "wx", 0o600);
         try {
           await handle.writeFile(text, "utf8");

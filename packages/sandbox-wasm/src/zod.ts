@@ -5,23 +5,11 @@ type Zod = typeof import("zod");
 let loaded: Zod | undefined;
 
 /**
- * zod, loaded on first use through `require` (zod ships CommonJS too). Importing this package then stays cheap and
- * `createWasmSandbox` can start compiling the WebAssembly module before zod is evaluated.
+ * zod, loaded on first use through `require` (zod ships CommonJS too). Valid options never need it (see
+ * `validate.ts`), so importing this package and running the first program stay cheap; it is loaded to check and
+ * describe options the fast path is unsure of.
  */
 export function zod(): Zod {
   loaded ??= createRequire(import.meta.url)("zod") as Zod;
   return loaded;
-}
-
-/** Builds a value once, on first use. */
-export function lazy<T>(build: () => T): () => T {
-  let value: T | undefined;
-  let built = false;
-  return () => {
-    if (!built) {
-      value = build();
-      built = true;
-    }
-    return value as T;
-  };
 }

@@ -29,7 +29,9 @@ describe("JSON leaving the sandbox", () => {
 
   it("parseGuestJson round-trips JSON data, minus __proto__ keys, and never touches prototypes", () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (value, injectProto) => {
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (generated, injectProto) => {
+        // JSON has no -0 (fc.jsonValue can generate it; JSON.stringify writes 0): compare with what JSON can carry.
+        const value: unknown = JSON.parse(JSON.stringify(generated));
         const text = injectProto
           ? JSON.stringify({ __x: value }).replace('"__x"', '"__proto__":{"polluted":1},"__x"')
           : JSON.stringify(value);
