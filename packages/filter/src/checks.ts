@@ -120,7 +120,38 @@ export function prefixedCrcValid(token: string): boolean {
 
 /** Shannon entropy of `value` in bits per character. */
 export function entropy(value: string): number {
-  if (value.length === 0) return 0;
+  const length = value.length;
+  if (length === 0) return 0;
+  // Counts in a reused table for ASCII (a Map for anything wider); the sum runs over characters in order of first
+  // appearance, as a Map would iterate them.
+  asciiCounts ??= new Uint32Array(128);
+  firstSeen ??= new Uint16Array(128);
+  const counts = asciiCounts;
+  const order = firstSeen;
+  let distinct = 0;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 128) {
+      for (let j = 0; j < distinct; j++) counts[order[j] as number] = 0;
+      return entropyWide(value);
+    }
+    if (counts[code] === 0) order[distinct++] = code;
+    counts[code] = (counts[code] as number) + 1;
+  }
+  let bits = 0;
+  for (let j = 0; j < distinct; j++) {
+    const code = order[j] as number;
+    const p = (counts[code] as number) / length;
+    counts[code] = 0;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+let asciiCounts: Uint32Array | undefined;
+let firstSeen: Uint16Array | undefined;
+
+function entropyWide(value: string): number {
   const counts = new Map<number, number>();
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);

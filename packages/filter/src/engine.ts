@@ -7,10 +7,18 @@
  * - counts the exact UTF-8 JSON size of the input and of the output.
  */
 import type { ActionApplier } from "./actions.js";
-import { typeTable } from "./catalog.js";
+import { type SensitiveCategory, typeTable } from "./catalog.js";
 import { classifyFieldName } from "./field-names.js";
 import { formatCount, jsonNumberBytes, jsonStringBytes } from "./json-size.js";
-import { type Hit, type ScanContext, scanText } from "./scanner.js";
+import {
+  type Hit,
+  isPlainShape,
+  NOT_PLAIN,
+  profileText,
+  type ScanContext,
+  scanText,
+  type TextProfile,
+} from "./scanner.js";
 import type { ActionSetting, FilterAction, FilterFinding, FilterNote, FilterNoteKind, TokenVault } from "./types.js";
 
 /** Everything the walk needs, resolved once per stage. */
@@ -36,6 +44,8 @@ export interface EngineConfig {
 interface KeyInfo {
   /** The sensitive type the name says (already `off`-filtered), if any. */
   type: string | undefined;
+  /** `type` when it spreads to everything inside (secrets do, personal data does not). */
+  inherits: string | undefined;
   /** True when the key text itself holds nothing to replace. */
   clean: boolean;
   /** JSON bytes of the key. */
@@ -102,6 +112,10 @@ class Walker {
   readonly #lastSegments: Segment[] = [];
   readonly #lastPrefixes: string[] = [];
   #lastDepth = 0;
+  #lastCategoryType = "";
+  #lastCategory: SensitiveCategory = "secret";
+  /** Set by `#formatPath`. */
+  #innerPath: string | undefined;
   /** Objects on the current path (a stack: shallow in practice, and cheaper than hashing every object). */
   readonly #ancestors: object[] = [];
   #values = 0;
@@ -116,6 +130,8 @@ class Walker {
   readonly #scratch: Hit[] = [];
   /** Placeholders issued during this walk. */
   readonly #issuedNow = new Set<string>();
+  /** Reused by every string profile. */
+  readonly #profile: TextProfile = { flags: 0, firstDigit: -1 };
 
   constructor(config: EngineConfig, sink: EngineSink) {
     this.#config = config;
@@ -201,15 +217,43 @@ class Walker {
     const sizeBefore = this.#config.vault?.size ?? 0;
     const applied = applier.apply(type, raw, setting, original);
     this.#noteIssued(applied.action, applied.replacement, sizeBefore);
-    this.#finding({ type, action: applied.action, source: "field", replacement: applied.replacement });
+    this.#finding(type, applied.action, "field", applied.replacement, -1, -1, false);
     if (applied.action !== setting) this.#note("vault_full", `vault full: ${type} redacted instead of tokenized`);
     if (applied.replacement !== undefined) this.edits++;
     return applied.replacement;
   }
 
   #visitString(value: string, depth: number, type: string | undefined): string {
+    if (type !== undefined && value.length > 0) return this.#visitFieldString(value, depth, type);
+    if (!(this.#config.byValue || this.#config.vault !== undefined)) {
+      const bytes = jsonStringBytes(value);
+      this.#add(bytes, bytes);
+      return value;
+    }
+    if (isPlainShape(value)) {
+      // A UUID or an ISO timestamp: plain ASCII with nothing in it.
+      this.#add(value.length + 2, value.length + 2);
+      return value;
+    }
+    // One profile of the string gives its size (when it is plain ASCII) and gates the scanner's passes.
+    const profile = this.#profile;
+    profileText(value, profile);
+    const flags = profile.flags;
+    const originalBytes = (flags & NOT_PLAIN) === 0 ? value.length + 2 : jsonStringBytes(value);
+    if (flags === 0 && value.length < 16) {
+      // No digit, no anchor, too short for a token: nothing can be found in it, nor in JSON text it might be.
+      this.#add(originalBytes, originalBytes);
+      return value;
+    }
+    const out = this.#text(value, depth, false, flags, profile.firstDigit);
+    this.#add(originalBytes, out === value ? originalBytes : jsonStringBytes(out));
+    return out;
+  }
+
+  /** A string under a sensitive field name: replaced whole, unless it carries this vault's tokens already. */
+  #visitFieldString(value: string, depth: number, type: string): string {
     const originalBytes = jsonStringBytes(value);
-    if (type !== undefined && value.length > 0 && !this.#holdsTokens(value)) {
+    if (!this.#holdsTokens(value)) {
       const setting = this.#config.actionFor(type);
       if (setting !== "off") {
         const replaced = this.#replaceWhole(type, value, setting, value);
@@ -225,19 +269,23 @@ class Walker {
         return value;
       }
     }
-    const out = this.#config.byValue || this.#config.vault !== undefined ? this.#text(value, depth, false) : value;
+    const out =
+      this.#config.byValue || this.#config.vault !== undefined ? this.#text(value, depth, false, -1, -1) : value;
     this.#add(originalBytes, out === value ? originalBytes : jsonStringBytes(out));
     return out;
   }
 
-  /** Filters free text: JSON held in the string, else value detection. */
-  #text(value: string, depth: number, inKey: boolean): string {
+  /**
+   * Filters free text: JSON held in the string, else value detection. `flags` and `firstDigit` are the string's
+   * profile when the caller has it (`flags` -1 when not).
+   */
+  #text(value: string, depth: number, inKey: boolean, flags: number, firstDigit: number): string {
     if (this.#config.nestedJson && !inKey && value.length >= 2) {
       const nested = this.#nestedJson(value, depth);
       if (nested !== undefined) return nested;
     }
     let hits: Hit[] = NO_HITS;
-    if (this.#config.byValue) hits = this.#scan(value);
+    if (this.#config.byValue) hits = this.#scan(value, flags, firstDigit);
     const vault = this.#config.vault;
     if (vault !== undefined && value.indexOf("[") !== -1) {
       hits = hits.slice();
@@ -247,11 +295,18 @@ class Walker {
     return this.#replaceHits(value, hits, inKey);
   }
 
-  #scan(value: string): Hit[] {
+  #scan(value: string, flags: number, firstDigit: number): Hit[] {
     // (A per-walk memo of repeated strings was measured slower than scanning them again: hashing every string
     // costs more than the scan it saves.)
     const scratch = this.#scratch;
-    scanText(value, this.#config.caches.scan, scratch);
+    let profile: TextProfile | undefined;
+    if (flags !== -1) {
+      // Nested JSON may have profiled other strings since: restore this one's.
+      profile = this.#profile;
+      profile.flags = flags;
+      profile.firstDigit = firstDigit;
+    }
+    scanText(value, this.#config.caches.scan, scratch, profile);
     if (scratch.length === 0) return NO_HITS;
     const found = scratch.slice();
     scratch.length = 0;
@@ -305,15 +360,7 @@ class Walker {
         const applied = applier.apply(hit.type, raw, setting, raw);
         replacement = applied.replacement;
         this.#noteIssued(applied.action, replacement, sizeBefore);
-        this.#finding({
-          type: hit.type,
-          action: applied.action,
-          source: "value",
-          replacement,
-          start: hit.start,
-          end: hit.end,
-          inKey,
-        });
+        this.#finding(hit.type, applied.action, "value", replacement, hit.start, hit.end, inKey);
         if (applied.action !== setting)
           this.#note("vault_full", `vault full: ${hit.type} redacted instead of tokenized`);
         if (replacement === undefined) continue;
@@ -371,7 +418,7 @@ class Walker {
     try {
       out =
         typeof parsed === "string"
-          ? this.#text(parsed, depth + 1, false)
+          ? this.#text(parsed, depth + 1, false, -1, -1)
           : this.#visit(parsed, depth + 1, undefined, undefined);
     } finally {
       this.#path.pop();
@@ -402,8 +449,16 @@ class Walker {
     if (Array.isArray(value)) return this.#visitArray(value, depth, fieldType, inherited);
     // Plain objects (all of JSON.parse's) skip the checks for dates, buffers, maps, sets, boxes and errors.
     const proto: unknown = Object.getPrototypeOf(value);
-    if ((proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function")
+    if (
+      (proto === Object.prototype || proto === null) &&
+      typeof (value as { toJSON?: unknown }).toJSON !== "function"
+    ) {
+      // `for...in` reads JSON.parse's objects fastest; it lists exactly the own keys unless someone has put an
+      // enumerable property on Object.prototype (checked at every object: a getter might do it mid-walk).
+      if (proto === null || objectPrototypeClean())
+        return this.#visitOwn(value as Record<string, unknown>, depth, inherited);
       return this.#visitPlain(value as Record<string, unknown>, Object.keys(value), depth, inherited);
+    }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") {
       // Dates and friends: JSON semantics.
@@ -482,25 +537,16 @@ class Walker {
     return out;
   }
 
-  #visitPlain(
-    value: Record<string, unknown>,
-    keys: readonly string[],
-    depth: number,
-    inherited: string | undefined,
-  ): Record<string, unknown> {
+  /** A plain object whose `for...in` keys are its own enumerable keys. */
+  #visitOwn(value: Record<string, unknown>, depth: number, inherited: string | undefined): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.#add(2, 2);
-    const config = this.#config;
-    const path = this.#path;
+    const maxNodes = this.#config.maxNodes;
     let first = true;
-    const keyCache = config.caches.keys;
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index] as string;
-      if (this.#values >= config.maxNodes) {
-        const marker = `[node limit ${formatCount(config.maxNodes)}: ${formatCount(keys.length - index)} more keys]`;
-        const bytes = (first ? 0 : 1) + jsonStringBytes("…") + 1;
-        this.#add(bytes, bytes);
-        out["…"] = this.#marker("max_nodes", marker);
+    let index = 0;
+    for (const key in value) {
+      if (this.#values >= maxNodes) {
+        this.#nodeLimit(out, first, Object.keys(value).length - index);
         break;
       }
       let item: unknown;
@@ -509,55 +555,110 @@ class Walker {
       } catch (error) {
         item = this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
       }
-      const kind = typeof item;
-      if (item === undefined || kind === "function" || kind === "symbol") continue;
-      let info = keyCache.get(key);
-      if (info === undefined) {
-        info = this.#keyInfo(key);
-        if (keyCache.size < CACHE_LIMIT) keyCache.set(key, info);
-      }
-      const keyType = info.type;
-      let outKey = key;
-      let outKeyBytes = info.bytes;
-      let segment = info.segment;
-      let keyFindings: FilterFinding[] | undefined;
-      if (!info.clean) {
-        keyFindings = [];
-        this.#pendingKey = keyFindings;
-        try {
-          outKey = this.#text(key, 0, true);
-        } finally {
-          this.#pendingKey = undefined;
-        }
-        if (outKey !== key) {
-          if (Object.hasOwn(out, outKey)) outKey = uniqueKey(out, outKey);
-          outKeyBytes = jsonStringBytes(outKey);
-          segment = formatSegment(outKey);
-        }
-      }
-      this.#add(info.bytes + 1 + (first ? 0 : 1), outKeyBytes + 1 + (first ? 0 : 1));
-      first = false;
-      path.push(segment);
-      if (keyFindings !== undefined && keyFindings.length > 0) {
-        const where = this.#formatPath();
-        for (const finding of keyFindings) {
-          finding.path = where.path;
-          if (where.innerPath !== undefined) finding.innerPath = where.innerPath;
-          this.#sink.finding(finding);
-        }
-      }
-      // A secret-named container (`credentials: {…}`) makes every string inside it that type.
-      let childInherited = inherited;
-      if (keyType !== undefined && typeTable().get(keyType)?.category !== "pii") childInherited = keyType;
-      const child = this.#visit(item, depth + 1, keyType, childInherited);
-      path.pop();
-      if (outKey === "__proto__") {
-        Object.defineProperty(out, outKey, { value: child, enumerable: true, writable: true, configurable: true });
-      } else {
-        out[outKey] = child;
-      }
+      index++;
+      if (this.#entry(out, key, item, depth, inherited, first)) first = false;
     }
     return out;
+  }
+
+  #visitPlain(
+    value: Record<string, unknown>,
+    keys: readonly string[],
+    depth: number,
+    inherited: string | undefined,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.#add(2, 2);
+    const maxNodes = this.#config.maxNodes;
+    let first = true;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      if (this.#values >= maxNodes) {
+        this.#nodeLimit(out, first, keys.length - index);
+        break;
+      }
+      let item: unknown;
+      try {
+        item = value[key];
+      } catch (error) {
+        item = this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
+      }
+      if (this.#entry(out, key, item, depth, inherited, first)) first = false;
+    }
+    return out;
+  }
+
+  /** The node limit reached inside an object: one marker entry stands for the `rest` keys not visited. */
+  #nodeLimit(out: Record<string, unknown>, first: boolean, rest: number): void {
+    const marker = `[node limit ${formatCount(this.#config.maxNodes)}: ${formatCount(rest)} more keys]`;
+    const bytes = (first ? 0 : 1) + jsonStringBytes("…") + 1;
+    this.#add(bytes, bytes);
+    out["…"] = this.#marker("max_nodes", marker);
+  }
+
+  /** Filters one entry of an object into `out`; false when JSON leaves it out (undefined, functions, symbols). */
+  #entry(
+    out: Record<string, unknown>,
+    key: string,
+    item: unknown,
+    depth: number,
+    inherited: string | undefined,
+    first: boolean,
+  ): boolean {
+    const kind = typeof item;
+    if (item === undefined || kind === "function" || kind === "symbol") return false;
+    const keyCache = this.#config.caches.keys;
+    let info = keyCache.get(key);
+    if (info === undefined) {
+      info = this.#keyInfo(key);
+      if (keyCache.size < CACHE_LIMIT) keyCache.set(key, info);
+    }
+    let outKey = key;
+    let outKeyBytes = info.bytes;
+    let segment = info.segment;
+    let keyFindings: FilterFinding[] | undefined;
+    if (!info.clean) {
+      keyFindings = [];
+      this.#pendingKey = keyFindings;
+      try {
+        outKey = this.#text(key, 0, true, -1, -1);
+      } finally {
+        this.#pendingKey = undefined;
+      }
+      if (outKey !== key) {
+        if (Object.hasOwn(out, outKey)) outKey = uniqueKey(out, outKey);
+        outKeyBytes = jsonStringBytes(outKey);
+        segment = formatSegment(outKey);
+      }
+    }
+    const originalEntry = info.bytes + 1 + (first ? 0 : 1);
+    const filteredEntry = outKeyBytes + 1 + (first ? 0 : 1);
+    this.#add(originalEntry, filteredEntry);
+    const path = this.#path;
+    path.push(segment);
+    if (keyFindings !== undefined && keyFindings.length > 0) {
+      const where = this.#formatPath();
+      const innerPath = this.#innerPath;
+      for (const finding of keyFindings) {
+        finding.path = where;
+        if (innerPath !== undefined) finding.innerPath = innerPath;
+        this.#sink.finding(finding);
+      }
+    }
+    // A secret-named container (`credentials: {…}`) makes every string inside it that type.
+    const child = this.#visit(item, depth + 1, info.type, info.inherits ?? inherited);
+    path.pop();
+    if (child === SKIP) {
+      // A toJSON() that gave undefined: JSON leaves the entry out.
+      this.#add(-originalEntry, -filteredEntry);
+      return false;
+    }
+    if (outKey === "__proto__") {
+      Object.defineProperty(out, outKey, { value: child, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[outKey] = child;
+    }
+    return true;
   }
 
   #keyInfo(key: string): KeyInfo {
@@ -573,7 +674,8 @@ class Walker {
       if (config.byValue) scanText(key, config.caches.scan, hits);
       if (hits.length > 0 || (config.vault !== undefined && PLACEHOLDER_SHAPE_ONE.test(key))) clean = false;
     }
-    return { type, clean, bytes: jsonStringBytes(key), segment: formatSegment(key) };
+    const inherits = type !== undefined && typeTable().get(type)?.category !== "pii" ? type : undefined;
+    return { type, inherits, clean, bytes: jsonStringBytes(key), segment: formatSegment(key) };
   }
 
   /** Remembers a placeholder the vault created during this walk (not one it gave back for a value seen before). */
@@ -615,39 +717,45 @@ class Walker {
   }
 
   #note(kind: FilterNoteKind, detail: string): void {
-    this.#sink.note({ path: this.#formatPath().path, kind, detail });
+    this.#sink.note({ path: this.#formatPath(), kind, detail });
   }
 
-  #finding(partial: {
-    type: string;
-    action: FilterAction;
-    source: "field" | "value";
-    replacement: string | undefined;
-    start?: number;
-    end?: number;
-    inKey?: boolean;
-  }): void {
-    const { path, innerPath } = this.#formatPath();
-    const finding: FilterFinding = {
-      path,
-      type: partial.type,
-      action: partial.action,
-      category: typeTable().get(partial.type)?.category ?? "secret",
-      source: partial.source,
-    };
+  /** Reports a finding; `start` -1 for a whole value. */
+  #finding(
+    type: string,
+    action: FilterAction,
+    source: "field" | "value",
+    replacement: string | undefined,
+    start: number,
+    end: number,
+    inKey: boolean,
+  ): void {
+    const path = this.#formatPath();
+    const innerPath = this.#innerPath;
+    const finding: FilterFinding = { path, type, action, category: this.#categoryOf(type), source };
     if (innerPath !== undefined) finding.innerPath = innerPath;
-    if (partial.inKey === true) finding.inKey = true;
-    if (partial.start !== undefined && partial.end !== undefined) {
-      finding.start = partial.start;
-      finding.end = partial.end;
+    if (inKey) finding.inKey = true;
+    if (start !== -1) {
+      finding.start = start;
+      finding.end = end;
     }
-    if (partial.replacement !== undefined) finding.replacement = partial.replacement;
+    if (replacement !== undefined) finding.replacement = replacement;
     this.findings++;
     if (this.#pendingKey !== undefined) this.#pendingKey.push(finding);
     else this.#sink.finding(finding);
   }
 
-  #formatPath(): { path: string; innerPath: string | undefined } {
+  /** The category of a type (custom types count as secrets); remembered for the last type asked. */
+  #categoryOf(type: string): SensitiveCategory {
+    if (type !== this.#lastCategoryType) {
+      this.#lastCategoryType = type;
+      this.#lastCategory = typeTable().get(type)?.category ?? "secret";
+    }
+    return this.#lastCategory;
+  }
+
+  /** The current path; the part inside JSON text held in a string goes to `#innerPath` (undefined when none). */
+  #formatPath(): string {
     const stack = this.#path;
     // Findings cluster (siblings, array items): reuse the formatted prefix shared with the previous path.
     const last = this.#lastSegments;
@@ -670,7 +778,10 @@ class Walker {
     }
     this.#lastDepth = stack.length;
     const full = stack.length === 0 ? "$" : (prefixes[stack.length - 1] as string);
-    if (nested === -1) return { path: full, innerPath: undefined };
+    if (nested === -1) {
+      this.#innerPath = undefined;
+      return full;
+    }
     // JSON text inside strings: split at the first boundary; deeper ones are joined with " > ".
     let path = "$";
     let inner: string | undefined;
@@ -683,8 +794,15 @@ class Walker {
       if (inner === undefined) path += part;
       else inner += part;
     }
-    return { path, innerPath: inner };
+    this.#innerPath = inner;
+    return path;
   }
+}
+
+/** True while Object.prototype has no enumerable property, so `for...in` lists own keys only. */
+function objectPrototypeClean(): boolean {
+  for (const _ in Object.prototype) return false;
+  return true;
 }
 
 function formatSegment(key: string): string {

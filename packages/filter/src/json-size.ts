@@ -6,10 +6,19 @@ const NOT_PLAIN = /[\u0000-\u001f"\\\u0080-\uffff]/;
 
 /** Bytes of `JSON.stringify(value)` for a string, quotes included. */
 export function jsonStringBytes(value: string): number {
-  if (!NOT_PLAIN.test(value)) return value.length + 2;
-  let bytes = 2;
   const length = value.length;
-  for (let i = 0; i < length; i++) {
+  let i = 0;
+  if (length < 8) {
+    // A regex call costs more than reading a few characters.
+    while (i < length) {
+      const code = value.charCodeAt(i);
+      if (code < 0x20 || code >= 0x80 || code === 34 || code === 92) break;
+      i++;
+    }
+    if (i === length) return length + 2;
+  } else if (!NOT_PLAIN.test(value)) return length + 2;
+  let bytes = 2 + i;
+  for (; i < length; i++) {
     const code = value.charCodeAt(i);
     if (code < 0x80) {
       if (code === 34 || code === 92 || code === 8 || code === 9 || code === 10 || code === 12 || code === 13)
