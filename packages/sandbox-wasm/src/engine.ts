@@ -2,7 +2,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { JsonDepthError, parseGuestJson, toJson, utf8Bytes } from "./json.js";
 import type { ResolvedOptions } from "./options.js";
 import { buildPrelude, FS_OP, HOOK } from "./prelude.js";
-import { type Native, nativeOf, readU32, writeU32 } from "./quickjs.js";
+import { type Native, nativeOf, newRawFunction, readU32, writeU32 } from "./quickjs.js";
 import { exposedTools } from "./tools.js";
 import {
   ensureStripper,
@@ -35,6 +35,13 @@ import type { Workspace } from "./workspace.js";
  */
 export const INSTRUCTION_GRANULARITY: number = 10_000;
 const JOB_BATCH = 1024;
+/** Tool and workspace calls recorded but not yet settled, at most (each holds a guest promise and its resolvers). */
+const MAX_IN_FLIGHT = 100_000;
+// Scratch memory layout (bytes): [0] job-context out-pointer, [4..15] argv for calls into the guest, [16..23] the
+// resolve/reject out-pointers of a new promise capability.
+const SCRATCH_BYTES = 32;
+const SCRATCH_ARGV = 4;
+const SCRATCH_CAPABILITY = 16;
 const MAX_ERROR_TEXT = 4096;
 const MAIN_FILE = "main.ts";
 const LEVELS: readonly LogLevel[] = ["log", "info", "warn", "error", "debug"];
@@ -74,9 +81,20 @@ export interface RunRequest {
   workspace?: Workspace | undefined;
   hasSessionState: boolean;
   sessionState?: unknown;
+  /** Tool and workspace calls in flight at most (tests lower it); default 100,000. */
+  maxInFlight?: number;
 }
 
 type StopReason = "timeout" | "instructions" | "aborted" | "jobs";
+
+/** A guest call recorded by the bridge function, dispatched after the guest yields. */
+interface GuestCall {
+  n: number;
+  index: number;
+  /** 0: `payload` is the number argument itself; 1: `payload` is JSON text (`""` for no argument). */
+  kind: number;
+  payload: number | string;
+}
 
 interface Completed {
   n: number;
@@ -125,6 +143,10 @@ class Run {
   private readonly handles: QuickJSHandle[] = [];
   private hooks: QuickJSHandle[] = [];
   private scratch = 0;
+  private callSeq = 0;
+  private readonly calls: GuestCall[] = [];
+  /** Resolve and reject function pointers of each guest promise not settled yet, by call number. */
+  private readonly settlers = new Map<number, readonly [number, number]>();
   private tools: ToolInfo[] = [];
   private readonly skills = new Map<string, string>();
   private moduleSuspect = false;
@@ -187,6 +209,8 @@ class Run {
       const ctx = rt.newContext();
       this.ctx = ctx;
       this.native = nativeOf(ctx);
+      this.scratch = this.native.module._malloc(SCRATCH_BYTES);
+      if (this.scratch === 0) throw new Error("out of memory allocating scratch space");
       if (!memoryUsageWarmed.has(this.module)) {
         // The first memory-usage computation of a module instance after an out-of-memory error was seen to corrupt
         // it: do one on each instance before any program code runs (here, not in a throwaway runtime and context at
@@ -351,7 +375,6 @@ class Run {
       tools: this.tools.map((t, i) => [i, t.server, t.name] as const),
       maxLogChars: options.maxLogBytes,
       maxPayloadChars: options.maxToolPayloadBytes,
-      maxOutboxChars: Math.max(options.maxToolPayloadBytes * 4, 4 * 1024 * 1024),
       maxToolCalls: options.maxToolCalls,
     });
     const result = ctx.evalCode(source, "prelude.js", { type: "global", strict: true });
@@ -360,13 +383,28 @@ class Run {
       result.error.dispose();
       return false;
     }
-    const table = result.value;
+    const init = result.value;
+    this.handles.push(init);
+    const args: QuickJSHandle[] = [];
+    if (usesBridge) {
+      const bridge = newRawFunction(ctx, "", this.onGuestCall);
+      this.handles.push(bridge);
+      args.push(bridge);
+    }
+    const made = ctx.callFunction(init, ctx.undefined, ...args);
+    if (made.error) {
+      this.recordGuestError(ctx, made.error, "internal");
+      made.error.dispose();
+      return false;
+    }
+    const table = made.value;
     this.handles.push(table);
-    this.hooks = [0, 1, 2, 3, 4].map((i) => {
+    const hookCount = usesBridge ? 5 : 3;
+    for (let i = 0; i < hookCount; i++) {
       const h = ctx.getProp(table, i);
       this.handles.push(h);
-      return h;
-    });
+      this.hooks.push(h);
+    }
     const define = (key: string, value: unknown, readonly: boolean): boolean => {
       const json = toJson(value);
       if (!json.ok) {
@@ -447,7 +485,6 @@ class Run {
    */
   private drive(ctx: QuickJSContext, main: QuickJSHandle, workspace: Workspace | undefined): Promise<RawResult> {
     const native = this.native as Native;
-    this.scratch = native.module._malloc(32); // [0]: job context out-pointer, [4..15]: settle argv
     return new Promise<RawResult>((resolve, reject) => {
       let done = false;
       const finishWith = (result: () => RawResult): void => {
@@ -479,7 +516,7 @@ class Run {
               finishWith(() => this.finish(undefined, false));
               return;
             }
-            if (this.hooks.length > 0) this.drainOutbox(native, workspace);
+            if (this.calls.length > 0) this.dispatchCalls(workspace);
             if (native.ffi.QTS_PromiseState(native.ctx, main.value) !== 0 /* pending */) {
               finishWith(() => this.settle(ctx, main));
               return;
@@ -598,41 +635,67 @@ class Run {
     }
   }
 
-  /** Reads the outbox and starts the calls in it. */
-  private drainOutbox(native: Native, workspace: Workspace | undefined): void {
+  /**
+   * The bridge function `H(index, kind, payload)`, called synchronously by the guest's tool wrappers: copies the
+   * argument out (a number as itself, JSON text length-checked by the prelude), records the call and returns a new
+   * promise whose resolve and reject functions the host keeps until the call completes. Nothing is dispatched here:
+   * host tools run after the guest yields, never inside a WebAssembly call.
+   */
+  private readonly onGuestCall = (argc: number, argv: number): number => {
+    const native = this.native;
+    if (native === undefined || argc < 3 || this.settlers.size >= (this.request.maxInFlight ?? MAX_IN_FLIGHT)) return 0;
     const { ffi, module } = native;
-    const fn = this.hook(HOOK.drain).value;
-    const resultPtr = ffi.QTS_Call(native.ctx, fn, ffi.QTS_GetUndefined(), 0, 0);
-    const errorPtr = ffi.QTS_ResolveException(native.ctx, resultPtr);
-    if (errorPtr !== 0) {
-      ffi.QTS_FreeValuePointer(native.ctx, errorPtr);
-      ffi.QTS_FreeValuePointer(native.ctx, resultPtr);
-      return;
+    const index = ffi.QTS_GetFloat64(native.ctx, ffi.QTS_ArgvGetJSValueConstPointer(argv, 0));
+    const kind = ffi.QTS_GetFloat64(native.ctx, ffi.QTS_ArgvGetJSValueConstPointer(argv, 1));
+    const value = ffi.QTS_ArgvGetJSValueConstPointer(argv, 2);
+    let payload: number | string;
+    if (kind === 0) payload = ffi.QTS_GetFloat64(native.ctx, value);
+    else {
+      const str = ffi.QTS_GetString(native.ctx, value);
+      if (str === 0) return 0;
+      payload = module.UTF8ToString(str);
+      ffi.QTS_FreeCString(native.ctx, str);
     }
-    const strPtr = ffi.QTS_GetString(native.ctx, resultPtr);
-    const text = module.UTF8ToString(strPtr);
-    ffi.QTS_FreeCString(native.ctx, strPtr);
-    ffi.QTS_FreeValuePointer(native.ctx, resultPtr);
-    if (text.length === 0) return;
-    let start = 0;
-    while (start < text.length) {
-      const end = text.indexOf("\u0002", start);
-      if (end === -1) break;
-      const a = text.indexOf("\u0001", start);
-      const b = text.indexOf("\u0001", a + 1);
-      const n = Number(text.slice(start, a));
-      const index = Number(text.slice(a + 1, b));
-      const args = text.slice(b + 1, end);
-      start = end + 1;
-      this.dispatch(n, index, args, workspace);
+    const out = this.scratch + SCRATCH_CAPABILITY;
+    const promise = ffi.QTS_NewPromiseCapability(native.ctx, out);
+    const resolve = readU32(module, out);
+    const reject = readU32(module, out + 4);
+    const failed = ffi.QTS_ResolveException(native.ctx, promise);
+    if (failed !== 0) {
+      // Out of memory: the resolving functions were never made; free their holders only and throw the error.
+      ffi.QTS_FreeValuePointer(native.ctx, failed);
+      module._free(resolve);
+      module._free(reject);
+      return promise;
+    }
+    const n = ++this.callSeq;
+    this.settlers.set(n, [resolve, reject]);
+    this.calls.push({ n, index, kind, payload });
+    return promise;
+  };
+
+  /** Starts the calls the guest made since the last step. */
+  private dispatchCalls(workspace: Workspace | undefined): void {
+    const calls = this.calls.splice(0);
+    for (const call of calls) {
+      if (call.index < 0) this.dispatchFs(call, workspace);
+      else this.dispatch(call);
     }
   }
 
-  private dispatch(n: number, index: number, argsJson: string, workspace: Workspace | undefined): void {
-    if (index < 0) {
-      this.dispatchFs(n, index, argsJson, workspace);
-      return;
+  /** The argument of a guest call as host data; throws for JSON that is malformed or nested deeper than `depth`. */
+  private argumentOf(call: GuestCall, depth: number): unknown {
+    if (call.kind === 0) {
+      const n = call.payload as number;
+      // As JSON would carry it: no -0, no NaN or infinities.
+      return Number.isFinite(n) ? n + 0 : null;
     }
+    const text = String(call.payload);
+    return text === "" ? undefined : parseGuestJson(text, depth);
+  }
+
+  private dispatch(call: GuestCall): void {
+    const { n, index } = call;
     const info = this.tools[index];
     if (info === undefined || this.request.tools === undefined) {
       this.violation("SANDBOX_VIOLATION", "high", "tool_denied", `call to unknown tool index ${index}`);
@@ -652,7 +715,7 @@ class Run {
     this.toolCalls++;
     let args: unknown;
     try {
-      args = argsJson === "" ? undefined : parseGuestJson(argsJson, this.options.maxDepth);
+      args = this.argumentOf(call, this.options.maxDepth);
     } catch (error) {
       this.complete(n, "INVALID_ARGUMENTS", `Tool arguments rejected: ${describeHostError(error)}`);
       return;
@@ -706,14 +769,15 @@ class Run {
     this.complete(n, code, describeHostError(error));
   }
 
-  private dispatchFs(n: number, op: number, argsJson: string, workspace: Workspace | undefined): void {
+  private dispatchFs(call: GuestCall, workspace: Workspace | undefined): void {
+    const { n, index: op } = call;
     if (workspace === undefined) {
       this.complete(n, "NO_WORKSPACE", "No workspace is attached to this execution.");
       return;
     }
     let args: unknown;
     try {
-      args = argsJson === "" ? undefined : parseGuestJson(argsJson, 4);
+      args = this.argumentOf(call, 4);
     } catch (error) {
       this.complete(n, "INVALID_ARGUMENTS", describeHostError(error));
       return;
@@ -767,35 +831,83 @@ class Run {
     this.schedule();
   }
 
-  /** Settles finished calls inside the guest through the one settle function. */
+  /**
+   * Settles finished calls: each guest promise through the resolve or reject function kept for it (numbers and
+   * strings as themselves, JSON parsed by the captured `JSON.parse`, failures as `ToolError`s made by the prelude).
+   */
   private flushCompleted(native: Native): void {
-    const { ffi, module } = native;
-    const settle = this.hook(HOOK.settle).value;
-    const argv = this.scratch + 4;
+    const { ffi } = native;
+    const c = native.ctx;
     const undef = ffi.QTS_GetUndefined();
     try {
       for (let i = 0; i < this.completed.length; i++) {
         if (this.stop !== undefined) break;
-        const c = this.completed[i] as Completed;
-        const a0 = ffi.QTS_NewFloat64(native.ctx, c.n);
-        const a1 =
-          typeof c.status === "number" ? ffi.QTS_NewFloat64(native.ctx, c.status) : newString(native, c.status);
-        const a2 =
-          typeof c.payload === "number" ? ffi.QTS_NewFloat64(native.ctx, c.payload) : newString(native, c.payload);
-        writeU32(module, argv, a0);
-        writeU32(module, argv + 4, a1);
-        writeU32(module, argv + 8, a2);
-        const r = ffi.QTS_Call(native.ctx, settle, undef, 3, argv);
-        const e = ffi.QTS_ResolveException(native.ctx, r);
-        if (e !== 0) ffi.QTS_FreeValuePointer(native.ctx, e);
-        ffi.QTS_FreeValuePointer(native.ctx, r);
-        ffi.QTS_FreeValuePointer(native.ctx, a0);
-        ffi.QTS_FreeValuePointer(native.ctx, a1);
-        ffi.QTS_FreeValuePointer(native.ctx, a2);
+        const done = this.completed[i] as Completed;
+        const settler = this.settlers.get(done.n);
+        if (settler === undefined) continue;
+        this.settlers.delete(done.n);
+        const [resolve, reject] = settler;
+        if (typeof done.status === "number") {
+          let value = undef;
+          if (done.status === 2) {
+            value =
+              typeof done.payload === "number" ? ffi.QTS_NewFloat64(c, done.payload) : newString(native, done.payload);
+          } else if (done.payload !== "") {
+            const text = newString(native, String(done.payload));
+            value = this.callGuest(native, this.hook(HOOK.parse).value, text, undef);
+            ffi.QTS_FreeValuePointer(c, text);
+          }
+          if (value < 0) {
+            // JSON.parse threw (e.g. the guest ran out of stack or memory): the promise rejects with that error.
+            this.settleWith(native, reject, -value);
+            ffi.QTS_FreeValuePointer(c, -value);
+          } else {
+            this.settleWith(native, resolve, value);
+            if (value !== undef) ffi.QTS_FreeValuePointer(c, value);
+          }
+        } else {
+          const message = newString(native, String(done.payload));
+          const code = newString(native, done.status);
+          const made = this.callGuest(native, this.hook(HOOK.error).value, message, code);
+          const error = made < 0 ? -made : made;
+          this.settleWith(native, reject, error);
+          ffi.QTS_FreeValuePointer(c, error);
+          ffi.QTS_FreeValuePointer(c, message);
+          ffi.QTS_FreeValuePointer(c, code);
+        }
+        ffi.QTS_FreeValuePointer(c, resolve);
+        ffi.QTS_FreeValuePointer(c, reject);
       }
     } finally {
       this.completed.length = 0;
     }
+  }
+
+  /**
+   * Calls a prelude function with one or two arguments; returns the result pointer, or the negated pointer of the
+   * error it threw (both owned by the caller).
+   */
+  private callGuest(native: Native, fn: number, a: number, b: number): number {
+    const { ffi, module } = native;
+    const argv = this.scratch + SCRATCH_ARGV;
+    writeU32(module, argv, a);
+    writeU32(module, argv + 4, b);
+    const r = ffi.QTS_Call(native.ctx, fn, ffi.QTS_GetUndefined(), 2, argv);
+    const e = ffi.QTS_ResolveException(native.ctx, r);
+    if (e === 0) return r;
+    ffi.QTS_FreeValuePointer(native.ctx, r);
+    return -e;
+  }
+
+  /** Calls a promise's resolve or reject function with `value`; whatever it throws (an interrupt) is dropped. */
+  private settleWith(native: Native, fn: number, value: number): void {
+    const { ffi, module } = native;
+    const argv = this.scratch + SCRATCH_ARGV;
+    writeU32(module, argv, value);
+    const r = ffi.QTS_Call(native.ctx, fn, ffi.QTS_GetUndefined(), 1, argv);
+    const e = ffi.QTS_ResolveException(native.ctx, r);
+    if (e !== 0) ffi.QTS_FreeValuePointer(native.ctx, e);
+    ffi.QTS_FreeValuePointer(native.ctx, r);
   }
 
   /** Copies the output and logs out (length-checked first), builds the result. */
@@ -1084,6 +1196,15 @@ class Run {
       return;
     }
     try {
+      const native = this.native;
+      if (native !== undefined) {
+        for (const [resolve, reject] of this.settlers.values()) {
+          native.ffi.QTS_FreeValuePointer(native.ctx, resolve);
+          native.ffi.QTS_FreeValuePointer(native.ctx, reject);
+        }
+      }
+      this.settlers.clear();
+      this.calls.length = 0;
       for (const h of this.handles.splice(0)) if (h.alive) h.dispose();
       this.hooks = [];
       if (this.scratch !== 0 && this.native !== undefined) this.native.module._free(this.scratch);

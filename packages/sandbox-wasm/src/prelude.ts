@@ -2,13 +2,16 @@
  * The guest-side prelude: a few hundred bytes of JavaScript evaluated before the program, only with the parts the
  * program mentions (parsing guest code costs ~0.35 µs a byte, so what is not needed is not parsed).
  *
- * The prelude's completion value is an array of internal functions the host keeps handles to; none of them is
- * reachable from the program. They use only operations the program cannot intercept for the data the host copies out
- * (primitive string concatenation, `.length` of primitive strings, a `JSON.stringify` captured before the program
- * ran), and the host still checks the type and length of everything before copying it.
+ * The prelude evaluates to a function; the host calls it once (with the bridge's host function `H` when the program
+ * uses tools or the workspace) and keeps the array of internal functions it returns. None of them is reachable from
+ * the program. They use only operations the program cannot intercept for the data the host copies out (primitive
+ * string concatenation, `.length` of primitive strings, a `JSON.stringify` captured before the program ran), and the
+ * host still checks the type and length of everything before copying it.
  *
- * Tool calls go into an outbox string (`n \u0001 index \u0001 argsJson \u0002` per call; C strings end at NUL) that the host drains after
- * running jobs; results come back through one settle function. One dispatcher for every tool: no per-call handles.
+ * A tool call is one synchronous call of `H(index, kind, payload)`: a number argument crosses as itself (`kind` 0),
+ * anything else as length-checked JSON (`kind` 1). `H` records the call on the host and returns a promise the host
+ * created with `JS_NewPromiseCapability` and later settles through its resolve or reject function, so a call costs no
+ * guest-side promise bookkeeping and no per-call handles; `H` returns `undefined` when too many calls are in flight.
  */
 
 /** Which parts of the prelude a program needs. */
@@ -20,20 +23,19 @@ export interface PreludeParts {
   tools: ReadonlyArray<readonly [number, string, string]>;
   maxLogChars: number;
   maxPayloadChars: number;
-  maxOutboxChars: number;
   maxToolCalls: number;
 }
 
-/** Index of each internal function in the prelude's completion value. */
-export const HOOK = { define: 0, stringify: 1, logs: 2, drain: 3, settle: 4 } as const;
+/** Index of each internal function in the array the prelude function returns (`parse` and `error` with the bridge). */
+export const HOOK = { define: 0, stringify: 1, logs: 2, parse: 3, error: 4 } as const;
 
 /** Workspace operations share the bridge with negative indices. */
 export const FS_OP = { readFile: -1, writeFile: -2, readdir: -3, unlink: -4, exists: -5 } as const;
 
-/** Builds the prelude source for the given parts. */
+/** Builds the prelude source for the given parts: an expression whose value is the prelude function. */
 export function buildPrelude(parts: PreludeParts): string {
   let src =
-    `(()=>{"use strict";const G=globalThis,S=JSON.stringify,P=JSON.parse,E=Error,TE=TypeError,RE=RangeError,` +
+    `(H=>{"use strict";const G=globalThis,S=JSON.stringify,P=JSON.parse,E=Error,TE=TypeError,RE=RangeError,` +
     `D=Object.defineProperty,FZ=Object.freeze,Pr=Promise,PJ=Promise.reject.bind(Promise),St=String;`;
   src +=
     `const Z=v=>{if(typeof v==="object"&&v!==null){FZ(v);for(const k in v)Z(v[k])}return v};` +
@@ -51,16 +53,13 @@ export function buildPrelude(parts: PreludeParts): string {
   }
   if (parts.bridge) {
     src +=
-      `let O="",N=0,K=0;const Q={__proto__:null};` +
-      `const C=(i,a)=>{try{const s=a===undefined?"":S(a);if(s===undefined)throw new TE("tool arguments must be JSON data");` +
-      `if(s.length>${parts.maxPayloadChars})throw new RE("tool arguments are larger than ${parts.maxPayloadChars} bytes");` +
+      `let N=0;` +
+      `const C=(i,a)=>{try{let k=0,s=a;if(typeof a!=="number"){s=a===undefined?"":S(a);` +
+      `if(s===undefined)throw new TE("tool arguments must be JSON data");` +
+      `if(s.length>${parts.maxPayloadChars})throw new RE("tool arguments are larger than ${parts.maxPayloadChars} bytes");k=1}` +
       `if(i>=0&&++N>${parts.maxToolCalls}){const e=new E("tool call limit of ${parts.maxToolCalls} reached");e.name="ToolError";e.code="TOOL_LIMIT";throw e}` +
-      `if(O.length+s.length>${parts.maxOutboxChars})throw new RE("too many tool calls in flight");` +
-      `const n=++K;O+=n+"\\u0001"+i+"\\u0001"+s+"\\u0002";` +
-      `return new Pr((r,j)=>{Q[n]=[r,j]})}catch(e){return PJ(e)}};` +
-      `const X=()=>{const r=O;O="";return r};` +
-      `const Y=(n,t,s)=>{const p=Q[n];if(p===undefined)return;delete Q[n];` +
-      `if(t===1)p[0](s===""?undefined:P(s));else if(t===2)p[0](s);else{const e=new E(s);e.name="ToolError";e.code=t;p[1](e)}};`;
+      `const p=H(i,k,s);if(p===undefined)throw new RE("too many tool calls in flight");return p}catch(e){return PJ(e)}};` +
+      `const M=(m,c)=>{const e=new E(m);e.name="ToolError";e.code=c;return e};`;
     if (parts.tools.length > 0) {
       src +=
         `{const t={};for(const[i,s,m]of P(${JSON.stringify(JSON.stringify(parts.tools))})){const o=t[s]??(t[s]={});o[m]=a=>C(i,a)}` +
@@ -73,9 +72,9 @@ export function buildPrelude(parts: PreludeParts): string {
         `D(G,"fs",{value:FZ({readFile:p=>C(${FS_OP.readFile},p),writeFile:(p,d)=>C(${FS_OP.writeFile},[p,St(d)]),` +
         `readdir:p=>C(${FS_OP.readdir},p===undefined?"":p),unlink:p=>C(${FS_OP.unlink},p),exists:p=>C(${FS_OP.exists},p)}),enumerable:false});`;
     }
+    src += `return[I,S,R,P,M]})`;
   } else {
-    src += `const X=()=>"",Y=()=>{};`;
+    src += `return[I,S,R]})`;
   }
-  src += `return[I,S,R,X,Y]})()`;
   return src;
 }

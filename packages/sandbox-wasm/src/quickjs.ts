@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import type { QuickJSContext, QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten-core";
+import type { QuickJSContext, QuickJSHandle, QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { SandboxError } from "./errors.js";
 
 /**
@@ -142,6 +142,8 @@ export interface NativeFFI {
   QTS_GetProp(ctx: number, thisVal: number, prop: number): number;
   QTS_PromiseState(ctx: number, promise: number): number;
   QTS_RuntimeComputeMemoryUsage(rt: number, ctx: number): number;
+  QTS_ArgvGetJSValueConstPointer(argv: number, index: number): number;
+  QTS_NewPromiseCapability(ctx: number, resolveFuncsOut: number): number;
 }
 
 /** The slice of the Emscripten module the hot paths use. */
@@ -178,6 +180,8 @@ const FFI_NAMES = [
   "QTS_GetProp",
   "QTS_PromiseState",
   "QTS_RuntimeComputeMemoryUsage",
+  "QTS_ArgvGetJSValueConstPointer",
+  "QTS_NewPromiseCapability",
 ] as const;
 
 const directCache = new WeakMap<object, NativeFFI>();
@@ -246,4 +250,57 @@ export function nativeOf(context: QuickJSContext): Native {
     );
   }
   return { ffi: directFFI(module, ffi), module, ctx, rt };
+}
+
+/**
+ * A guest→host call handled over the raw FFI: `argv` points at `argc` JSValues (read them with
+ * `QTS_ArgvGetJSValueConstPointer`); return an owned JSValue pointer (QuickJS takes it over) or 0 for `undefined`.
+ * It must not throw.
+ */
+export type RawHostFunction = (argc: number, argv: number) => number;
+
+type HostCallback = (ctx: number, thisPtr: number, argc: number, argv: number, fnId: number) => number;
+
+interface CallbackInternals {
+  cToHostCallbacks?: { callFunction?: HostCallback };
+  getFunction?: (fnId: number) => unknown;
+}
+
+/**
+ * Creates a guest function whose calls reach `handler` directly. quickjs-emscripten's own `newFunction` wraps every
+ * call in a scope with a handle per argument and for `this` (several µs a call); this keeps its registration (so the
+ * function is freed with the context as usual) but routes the calls of this one function around that wrapper. Like
+ * {@link nativeOf}, it checks the (protected) shape it relies on and fails loudly if a future version changes it.
+ */
+export function newRawFunction(context: QuickJSContext, name: string, handler: RawHostFunction): QuickJSHandle {
+  const c = context as unknown as CallbackInternals;
+  const callbacks = c.cToHostCallbacks;
+  const original = callbacks?.callFunction;
+  const getFunction = c.getFunction;
+  if (callbacks === undefined || typeof original !== "function" || typeof getFunction !== "function") {
+    throw new SandboxError(
+      "INTERNAL",
+      "This version of quickjs-emscripten-core has an unexpected shape; install the version this package declares.",
+    );
+  }
+  const marker = (): undefined => undefined;
+  const fn = context.newFunction(name, marker);
+  let id = -1;
+  callbacks.callFunction = (ctx, thisPtr, argc, argv, fnId) => {
+    if (fnId === id) return handler(argc, argv);
+    if (id === -1) {
+      let found = false;
+      try {
+        found = getFunction.call(context, fnId) === marker;
+      } catch {
+        found = false;
+      }
+      if (found) {
+        id = fnId;
+        return handler(argc, argv);
+      }
+    }
+    return original(ctx, thisPtr, argc, argv, fnId);
+  };
+  return fn;
 }

@@ -58,6 +58,7 @@ describe("no leaks", () => {
         fail: async () => {
           throw Object.assign(new Error("no"), { code: "TOOL_FAILED" });
         },
+        deep: async () => JSON.parse(`${"[".repeat(3000)}${"]".repeat(3000)}`),
       },
     });
     const workspace = createMemoryWorkspace();
@@ -84,6 +85,13 @@ describe("no leaks", () => {
       "await new Promise(() => {});",
       "const a = {}; a.self = a; return a;",
       "return new Array(2e6).fill(0).length;",
+      // The bridge: calls left unsettled when the program ends, calls made while the output is serialised, a result
+      // the guest cannot parse, numbers crossing without JSON, the call limit.
+      "tools.t.echo(1); tools.t.echo('x'); return 1;",
+      "return { toJSON() { tools.t.echo(2); return 1; } };",
+      "try { await tools.t.deep(); } catch (e) { return e.message; }",
+      "return (await tools.t.echo(-0)) + (await tools.t.echo(1.5));",
+      "const r = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => tools.t.echo(i))); return r.length;",
     ];
     for (const code of programs) {
       const request: RunRequest = {

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWasmSandbox, type ToolCallContext, type ToolHost, type WasmSandbox } from "../src/index.js";
+import { runProgram } from "../src/engine.js";
+import {
+  createMemoryWorkspace,
+  createWasmSandbox,
+  type ToolCallContext,
+  type ToolHost,
+  type WasmSandbox,
+} from "../src/index.js";
+import { resolveOptions } from "../src/options.js";
+import { loadQuickJS } from "../src/quickjs.js";
 
 interface Seen {
   id: string;
@@ -180,5 +189,59 @@ describe("tool bridge", () => {
     const result = await s.execute("return typeof tools === 'undefined' ? 'none' : Object.keys(tools).length;");
     expect([0, "none"]).toContain(result.output);
     s.dispose();
+  });
+
+  it("numbers cross without JSON but with JSON's meaning: -0 is 0, NaN and infinities are null", async () => {
+    seen.length = 0;
+    const result = await sandbox.execute(
+      "const out = []; for (const n of [7, -0, 0.5, NaN, Infinity, -Infinity]) out.push((await tools.memory.recall(n)).query); return out;",
+    );
+    expect(result.output).toEqual([7, 0, 0.5, null, null, null]);
+    expect(seen.map((s) => s.args)).toEqual([7, 0, 0.5, null, null, null]);
+    expect(Object.is(seen[1]?.args, -0)).toBe(false);
+  });
+
+  it("a result the guest cannot parse (nested past its stack) rejects the call instead of hanging", async () => {
+    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    const s = await createWasmSandbox({
+      tools: { t: { deep: async () => JSON.parse(deep) as unknown } },
+      maxToolPayloadBytes: 100_000,
+      maxStackKb: 64,
+    });
+    const result = await s.execute("try { await tools.t.deep(); return 'parsed'; } catch (e) { return e.message; }");
+    expect(result.success).toBe(true);
+    expect(result.output).toMatch(/stack/i);
+    expect((await s.execute("return await tools.t.deep().then(() => 1, () => 2);")).output).toBe(2);
+    s.dispose();
+  });
+
+  it("calls made while the output is serialised, or left running when the program ends, are harmless", async () => {
+    seen.length = 0;
+    const during = await sandbox.execute("return { toJSON() { tools.memory.recall('late'); return 'done'; } };");
+    expect(during.output).toBe("done");
+    const left = await sandbox.execute("tools.slow.wait({ n: 1 }); tools.memory.recall('x'); return 'early';");
+    expect(left.output).toBe("early");
+    expect((await sandbox.execute("return (await tools.memory.recall(3)).query;")).output).toBe(3);
+  });
+
+  it("the call limit holds without a host round trip, and calls in flight are bounded", async () => {
+    const s = await createWasmSandbox({ tools: { t: { echo: async (a: unknown) => a } }, maxToolCalls: 5 });
+    const limited = await s.execute(
+      "const r = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => tools.t.echo(i))); return r.map((x) => x.status === 'fulfilled' ? x.value : x.reason.code);",
+    );
+    expect(limited.output).toEqual([0, 1, 2, 3, 4, "TOOL_LIMIT", "TOOL_LIMIT", "TOOL_LIMIT"]);
+    expect(limited.metrics.toolCalls).toBe(5);
+    s.dispose();
+    // Workspace calls do not count as tool calls; what bounds them is the number in flight.
+    const raw = await runProgram(await loadQuickJS(), resolveOptions({}), {
+      code: "const ps = []; for (let i = 0; i < 60; i++) ps.push(fs.exists('a').then(() => 'ok', (e) => e.name + ': ' + e.message)); return [...new Set(await Promise.all(ps))];",
+      input: undefined,
+      executionId: "flight",
+      timeoutMs: 5000,
+      workspace: createMemoryWorkspace(),
+      hasSessionState: false,
+      maxInFlight: 50,
+    });
+    expect(raw.output).toEqual(["ok", "RangeError: too many tool calls in flight"]);
   });
 });
