@@ -167,16 +167,28 @@ function entropyWide(value: string): number {
 
 /** True when a payment card number (separators ignored) has a known issuer prefix, a matching length and Luhn. */
 export function cardValid(value: string): boolean {
-  const digits = value.replace(/[ -]/g, "");
-  if (!/^\d{13,19}$/.test(digits)) return false;
-  if (/^(\d)\1+$/.test(digits)) return false;
-  const length = digits.length;
-  const two = Number(digits.slice(0, 2));
-  const three = Number(digits.slice(0, 3));
-  const four = Number(digits.slice(0, 4));
-  const six = Number(digits.slice(0, 6));
+  // One pass: the digits (spaces and dashes ignored), whether they are all the same, and the six-digit prefix.
+  let length = 0;
+  let first = -1;
+  let allSame = true;
+  let six = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 32 || code === 45) continue;
+    if (code < 48 || code > 57) return false;
+    const digit = code - 48;
+    if (length === 0) first = digit;
+    else if (digit !== first) allSame = false;
+    if (length < 6) six = six * 10 + digit;
+    length++;
+    if (length > 19) return false;
+  }
+  if (length < 13 || allSame) return false;
+  const four = Math.floor(six / 100);
+  const three = Math.floor(six / 1000);
+  const two = Math.floor(six / 10000);
   let brand = false;
-  if (digits[0] === "4")
+  if (first === 4)
     brand = length === 13 || length === 16 || length === 19; // Visa
   else if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720))
     brand = length === 16; // Mastercard
@@ -192,7 +204,7 @@ export function cardValid(value: string): boolean {
     brand = length >= 16 && length <= 19; // UnionPay
   else if (two === 50 || (two >= 56 && two <= 69)) brand = length >= 12 && length <= 19; // Maestro and others
   if (!brand) return false;
-  return luhnValid(digits);
+  return luhnValid(value); // skips the separators
 }
 
 /** True when `value` (`AAA-GG-SSSS` or `AAA GG SSSS`) is a US social security number the SSA could issue. */
@@ -247,27 +259,37 @@ export function jwtHeaderValid(token: string): boolean {
 export function ipv6Valid(value: string): boolean {
   if (value.length < 3 || value.length > 45) return false;
   let text = value;
-  let groupsNeeded = 8;
   const lastColon = text.lastIndexOf(":");
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes(".")) {
-    if (!ipv4Valid(tail)) return false;
+  if (text.indexOf(".", lastColon + 1) !== -1) {
+    // An IPv4 tail stands for the last two groups.
+    if (!ipv4Valid(text.slice(lastColon + 1))) return false;
     text = `${text.slice(0, lastColon + 1)}0:0`;
-    groupsNeeded = 8;
   }
   const double = text.indexOf("::");
   if (double !== text.lastIndexOf("::")) return false;
-  const isGroup = (g: string) => /^[0-9A-Fa-f]{1,4}$/.test(g);
-  if (double === -1) {
-    const groups = text.split(":");
-    return groups.length === groupsNeeded && groups.every(isGroup);
+  if (double === -1) return hexGroups(text, 0, text.length) === 8;
+  const head = double === 0 ? 0 : hexGroups(text, 0, double);
+  const rest = double + 2 === text.length ? 0 : hexGroups(text, double + 2, text.length);
+  return head !== -1 && rest !== -1 && head + rest <= 7;
+}
+
+/** Number of `:`-separated groups of 1–4 hex digits in `text[from, to)`, or -1 when any group is not one. */
+function hexGroups(text: string, from: number, to: number): number {
+  let groups = 0;
+  let length = 0;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 58) {
+      if (length === 0) return -1;
+      groups++;
+      length = 0;
+    } else if ((code >= 48 && code <= 57) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70)) {
+      if (++length > 4) return -1;
+    } else {
+      return -1;
+    }
   }
-  const head = text.slice(0, double);
-  const rest = text.slice(double + 2);
-  const headGroups = head === "" ? [] : head.split(":");
-  const restGroups = rest === "" ? [] : rest.split(":");
-  if (!headGroups.every(isGroup) || !restGroups.every(isGroup)) return false;
-  return headGroups.length + restGroups.length <= groupsNeeded - 1;
+  return length === 0 ? -1 : groups + 1;
 }
 
 /** True when `value` is a dotted-quad IPv4 address without leading zeros. */

@@ -52,12 +52,34 @@ interface KeyInfo {
   bytes: number;
   /** The key as a JSONPath segment (`.name` or `["x-y"]`). */
   segment: string;
+  /** The keys last seen in an object under this key (or in the objects of an array under it). */
+  shape: Shape | undefined;
+}
+
+/**
+ * The keys of the object last seen in one place, with what is known about each: objects in the same place mostly
+ * have the same keys in the same order (JSON.parse gives them the same key strings), so the walk compares each key
+ * with the one at the same index instead of looking it up.
+ */
+interface Shape {
+  keys: string[];
+  infos: KeyInfo[];
+}
+
+/** Keys beyond this index are looked up as usual (a shape never grows past it). */
+const SHAPE_WIDTH = 256;
+
+function newShape(): Shape {
+  return { keys: [], infos: [] };
 }
 
 /** Per-stage caches: what is known about keys seen before. */
 export interface EngineCaches {
   keys: Map<string, KeyInfo>;
   scan: ScanContext;
+  /** Shapes of top-level objects, and of objects in JSON text held in strings. */
+  rootShape: Shape;
+  nestedShape: Shape;
 }
 
 /** Creates empty caches for a stage. */
@@ -68,6 +90,8 @@ export function createCaches(
   return {
     keys: new Map(),
     scan: { fieldExtra, fieldIgnore, keyCache: new Map() },
+    rootShape: newShape(),
+    nestedShape: newShape(),
   };
 }
 
@@ -107,7 +131,9 @@ export function runEngine(value: unknown, config: EngineConfig, sink: EngineSink
 class Walker {
   readonly #config: EngineConfig;
   readonly #sink: EngineSink;
+  /** The segments of the current path: the first `#depth` entries (the rest are stale). */
   readonly #path: Segment[] = [];
+  #depth = 0;
   /** The path last formatted, and its formatted prefixes (`$.a`, `$.a[3]`, …). */
   readonly #lastSegments: Segment[] = [];
   readonly #lastPrefixes: string[] = [];
@@ -130,15 +156,21 @@ class Walker {
   readonly #scratch: Hit[] = [];
   /** Placeholders issued during this walk. */
   readonly #issuedNow = new Set<string>();
+  /** Set by `#text`: its result is JSON text written anew (its characters need counting). */
+  #reserialized = false;
+  /** Where the next object's keys are compared (see {@link Shape}). */
+  #shape: Shape;
   /** Reused by every string profile. */
   readonly #profile: TextProfile = { flags: 0, firstDigit: -1 };
 
   constructor(config: EngineConfig, sink: EngineSink) {
     this.#config = config;
     this.#sink = sink;
+    this.#shape = config.caches.rootShape;
   }
 
   visitRoot(value: unknown): unknown {
+    this.#shape = this.#config.caches.rootShape;
     const out = this.#visit(value, 0, undefined, undefined);
     return out === SKIP ? undefined : out;
   }
@@ -246,7 +278,14 @@ class Walker {
       return value;
     }
     const out = this.#text(value, depth, false, flags, profile.firstDigit);
-    this.#add(originalBytes, out === value ? originalBytes : jsonStringBytes(out));
+    if (out === value) {
+      this.#add(originalBytes, originalBytes);
+      return out;
+    }
+    // Replacements (markers, placeholders, hashes, masks of the original's own characters) are plain ASCII, so
+    // plain text stays plain; re-serialised JSON text may not be.
+    const plain = (flags & NOT_PLAIN) === 0 && !this.#reserialized;
+    this.#add(originalBytes, plain ? out.length + 2 : jsonStringBytes(out));
     return out;
   }
 
@@ -258,11 +297,8 @@ class Walker {
       if (setting !== "off") {
         const replaced = this.#replaceWhole(type, value, setting, value);
         if (replaced !== undefined) {
-          // Redaction markers and hashes are plain ASCII: their JSON size is their length plus the quotes.
-          this.#add(
-            originalBytes,
-            setting === "redact" || setting === "hash" ? replaced.length + 2 : jsonStringBytes(replaced),
-          );
+          // Redaction markers, hashes and placeholders are plain ASCII: their JSON size is their length plus the quotes.
+          this.#add(originalBytes, setting === "mask" ? jsonStringBytes(replaced) : replaced.length + 2);
           return replaced;
         }
         this.#add(originalBytes, originalBytes);
@@ -282,8 +318,12 @@ class Walker {
   #text(value: string, depth: number, inKey: boolean, flags: number, firstDigit: number): string {
     if (this.#config.nestedJson && !inKey && value.length >= 2) {
       const nested = this.#nestedJson(value, depth);
-      if (nested !== undefined) return nested;
+      if (nested !== undefined) {
+        this.#reserialized = nested !== value;
+        return nested;
+      }
     }
+    this.#reserialized = false;
     let hits: Hit[] = NO_HITS;
     if (this.#config.byValue) hits = this.#scan(value, flags, firstDigit);
     const vault = this.#config.vault;
@@ -413,20 +453,30 @@ class Walker {
     const editsBefore = this.edits;
     const counting = this.#counting;
     this.#counting = false;
-    this.#path.push(NESTED);
+    this.#path[this.#depth++] = NESTED;
     let out: unknown;
     try {
       out =
         typeof parsed === "string"
           ? this.#text(parsed, depth + 1, false, -1, -1)
-          : this.#visit(parsed, depth + 1, undefined, undefined);
+          : this.#visitNested(parsed, depth + 1);
     } finally {
-      this.#path.pop();
+      this.#depth--;
       this.#counting = counting;
     }
     if (this.edits === editsBefore) return value;
     const indent = /^[[{]\r?\n([ \t]+)/.exec(value.slice(first));
     return JSON.stringify(out, null, indent === null ? undefined : indent[1]);
+  }
+
+  #visitNested(parsed: unknown, depth: number): unknown {
+    const shape = this.#shape;
+    this.#shape = this.#config.caches.nestedShape;
+    try {
+      return this.#visit(parsed, depth, undefined, undefined);
+    } finally {
+      this.#shape = shape;
+    }
   }
 
   #visitObject(value: object, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
@@ -436,9 +486,11 @@ class Walker {
     for (let i = ancestors.length - 1; i >= 0; i--)
       if (ancestors[i] === value) return this.#marker("circular", "[circular reference]");
     ancestors.push(value);
+    const pathDepth = this.#depth;
     try {
       return this.#visitContainer(value, depth, fieldType, inherited);
     } catch (error) {
+      this.#depth = pathDepth;
       return this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
     } finally {
       ancestors.pop();
@@ -506,6 +558,7 @@ class Walker {
     const out: unknown[] = [];
     this.#add(2, 2);
     const path = this.#path;
+    const shape = this.#shape;
     for (let i = 0; i < length; i++) {
       if (i > 0) this.#add(1, 1);
       if (this.#values >= this.#config.maxNodes) {
@@ -517,7 +570,7 @@ class Walker {
         );
         break;
       }
-      path.push(i);
+      path[this.#depth++] = i;
       let item: unknown;
       try {
         item = value[i];
@@ -525,6 +578,7 @@ class Walker {
         item = this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
       }
       // Elements of an array under a sensitive name (`emails: [...]`) are that type too.
+      this.#shape = shape;
       const child = this.#visit(item, depth + 1, fieldType, inherited);
       if (child === SKIP) {
         this.#add(4, 4);
@@ -532,7 +586,7 @@ class Walker {
       } else {
         out.push(child);
       }
-      path.pop();
+      this.#depth--;
     }
     return out;
   }
@@ -542,6 +596,7 @@ class Walker {
     const out: Record<string, unknown> = {};
     this.#add(2, 2);
     const maxNodes = this.#config.maxNodes;
+    const shape = this.#shape;
     let first = true;
     let index = 0;
     for (const key in value) {
@@ -555,8 +610,9 @@ class Walker {
       } catch (error) {
         item = this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
       }
+      const info = shape.keys[index] === key ? (shape.infos[index] as KeyInfo) : this.#keyAt(shape, index, key);
       index++;
-      if (this.#entry(out, key, item, depth, inherited, first)) first = false;
+      if (this.#entry(out, key, info, item, depth, inherited, first)) first = false;
     }
     return out;
   }
@@ -570,6 +626,7 @@ class Walker {
     const out: Record<string, unknown> = {};
     this.#add(2, 2);
     const maxNodes = this.#config.maxNodes;
+    const shape = this.#shape;
     let first = true;
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index] as string;
@@ -583,7 +640,8 @@ class Walker {
       } catch (error) {
         item = this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
       }
-      if (this.#entry(out, key, item, depth, inherited, first)) first = false;
+      const info = shape.keys[index] === key ? (shape.infos[index] as KeyInfo) : this.#keyAt(shape, index, key);
+      if (this.#entry(out, key, info, item, depth, inherited, first)) first = false;
     }
     return out;
   }
@@ -596,10 +654,26 @@ class Walker {
     out["…"] = this.#marker("max_nodes", marker);
   }
 
+  /** What is known about `key`, the `index`th key of an object in the place `shape` stands for. */
+  #keyAt(shape: Shape, index: number, key: string): KeyInfo {
+    const keyCache = this.#config.caches.keys;
+    let info = keyCache.get(key);
+    if (info === undefined) {
+      info = this.#keyInfo(key);
+      if (keyCache.size < CACHE_LIMIT) keyCache.set(key, info);
+    }
+    if (index < SHAPE_WIDTH) {
+      shape.keys[index] = key;
+      shape.infos[index] = info;
+    }
+    return info;
+  }
+
   /** Filters one entry of an object into `out`; false when JSON leaves it out (undefined, functions, symbols). */
   #entry(
     out: Record<string, unknown>,
     key: string,
+    info: KeyInfo,
     item: unknown,
     depth: number,
     inherited: string | undefined,
@@ -607,12 +681,6 @@ class Walker {
   ): boolean {
     const kind = typeof item;
     if (item === undefined || kind === "function" || kind === "symbol") return false;
-    const keyCache = this.#config.caches.keys;
-    let info = keyCache.get(key);
-    if (info === undefined) {
-      info = this.#keyInfo(key);
-      if (keyCache.size < CACHE_LIMIT) keyCache.set(key, info);
-    }
     let outKey = key;
     let outKeyBytes = info.bytes;
     let segment = info.segment;
@@ -634,8 +702,7 @@ class Walker {
     const originalEntry = info.bytes + 1 + (first ? 0 : 1);
     const filteredEntry = outKeyBytes + 1 + (first ? 0 : 1);
     this.#add(originalEntry, filteredEntry);
-    const path = this.#path;
-    path.push(segment);
+    this.#path[this.#depth++] = segment;
     if (keyFindings !== undefined && keyFindings.length > 0) {
       const where = this.#formatPath();
       const innerPath = this.#innerPath;
@@ -645,9 +712,13 @@ class Walker {
         this.#sink.finding(finding);
       }
     }
+    if (kind === "object") {
+      info.shape ??= newShape();
+      this.#shape = info.shape;
+    }
     // A secret-named container (`credentials: {…}`) makes every string inside it that type.
     const child = this.#visit(item, depth + 1, info.type, info.inherits ?? inherited);
-    path.pop();
+    this.#depth--;
     if (child === SKIP) {
       // A toJSON() that gave undefined: JSON leaves the entry out.
       this.#add(-originalEntry, -filteredEntry);
@@ -675,7 +746,7 @@ class Walker {
       if (hits.length > 0 || (config.vault !== undefined && PLACEHOLDER_SHAPE_ONE.test(key))) clean = false;
     }
     const inherits = type !== undefined && typeTable().get(type)?.category !== "pii" ? type : undefined;
-    return { type, inherits, clean, bytes: jsonStringBytes(key), segment: formatSegment(key) };
+    return { type, inherits, clean, bytes: jsonStringBytes(key), segment: formatSegment(key), shape: undefined };
   }
 
   /** Remembers a placeholder the vault created during this walk (not one it gave back for a value seen before). */
@@ -757,15 +828,16 @@ class Walker {
   /** The current path; the part inside JSON text held in a string goes to `#innerPath` (undefined when none). */
   #formatPath(): string {
     const stack = this.#path;
+    const length = this.#depth;
     // Findings cluster (siblings, array items): reuse the formatted prefix shared with the previous path.
     const last = this.#lastSegments;
     const prefixes = this.#lastPrefixes;
     let common = 0;
-    const limit = Math.min(stack.length, this.#lastDepth);
+    const limit = Math.min(length, this.#lastDepth);
     while (common < limit && stack[common] === last[common]) common++;
     let nested = -1;
     for (let i = 0; i < common; i++) if (last[i] === NESTED) nested = i;
-    for (let i = common; i < stack.length; i++) {
+    for (let i = common; i < length; i++) {
       const segment = stack[i] as Segment;
       last[i] = segment;
       const before = i === 0 ? "$" : (prefixes[i - 1] as string);
@@ -776,8 +848,8 @@ class Walker {
         prefixes[i] = before + (typeof segment === "number" ? `[${segment}]` : segment);
       }
     }
-    this.#lastDepth = stack.length;
-    const full = stack.length === 0 ? "$" : (prefixes[stack.length - 1] as string);
+    this.#lastDepth = length;
+    const full = length === 0 ? "$" : (prefixes[length - 1] as string);
     if (nested === -1) {
       this.#innerPath = undefined;
       return full;
@@ -785,7 +857,8 @@ class Walker {
     // JSON text inside strings: split at the first boundary; deeper ones are joined with " > ".
     let path = "$";
     let inner: string | undefined;
-    for (const segment of stack) {
+    for (let i = 0; i < length; i++) {
+      const segment = stack[i] as Segment;
       if (segment === NESTED) {
         inner = inner === undefined ? "$" : `${inner} > $`;
         continue;

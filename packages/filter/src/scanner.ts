@@ -593,16 +593,33 @@ function classifyToken(value: string, text: string, start: number): string | und
 }
 
 function cardGroupingOk(value: string): boolean {
-  const separators = value.replace(/\d/g, "");
-  if (separators.length === 0) return true;
-  if (!/^(?: +|-+)$/.test(separators) || separators.length > 4) return false;
-  const groups = value.split(/[ -]/);
-  // Groups of 4 (the last may be shorter), or the 4-6-5 / 4-6-4 layout of Amex and Diners.
-  const lengths = groups.map((g) => g.length).join("-");
-  if (lengths === "4-6-5" || lengths === "4-6-4") return true;
-  for (let i = 0; i < groups.length; i++) {
-    const len = (groups[i] as string).length;
-    if (i < groups.length - 1 ? len !== 4 : len < 1 || len > 4) return false;
+  // Separators must be all spaces or all dashes, at most four; then groups of 4 (the last may be shorter), or the
+  // 4-6-5 / 4-6-4 layout of Amex and Diners.
+  let separator = 0;
+  let count = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 48 && code <= 57) continue;
+    if (code !== 32 && code !== 45) return false;
+    if (separator === 0) separator = code;
+    else if (code !== separator) return false;
+    count++;
+  }
+  if (count === 0) return true;
+  if (count > 4) return false;
+  const lengths: number[] = [];
+  let groupStart = 0;
+  for (let i = 0; i <= value.length; i++) {
+    if (i === value.length || value.charCodeAt(i) === separator) {
+      lengths.push(i - groupStart);
+      groupStart = i + 1;
+    }
+  }
+  if (lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (lengths[2] === 5 || lengths[2] === 4))
+    return true;
+  for (let i = 0; i < lengths.length; i++) {
+    const len = lengths[i] as number;
+    if (i < lengths.length - 1 ? len !== 4 : len < 1 || len > 4) return false;
   }
   return true;
 }
@@ -760,14 +777,24 @@ let emailRe: RegExp | undefined;
 const FILE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "css", "js", "ts", "map"]);
 
 function emailPass(text: string, hits: Hit[]): void {
+  // Sticky, tried only where a match can start: every address has its @ within 64 characters of its start, and its
+  // start is where the run of local-part characters before that @ begins (the look-behind rules out any later
+  // start). Matches hold one @ each, so taking the @s in order finds the same matches as a search over the string.
   emailRe ??=
-    /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
+    /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/y;
   const re = emailRe;
-  re.lastIndex = 0;
-  let match = re.exec(text);
-  while (match !== null) {
+  let from = 0;
+  let at = text.indexOf("@");
+  while (at !== -1) {
+    let start = at;
+    while (start > from && at - start <= 64 && isLocalPartChar(text.charCodeAt(start - 1))) start--;
+    re.lastIndex = start;
+    const match = start < at ? re.exec(text) : null;
+    if (match === null) {
+      at = text.indexOf("@", at + 1);
+      continue;
+    }
     const value = match[0];
-    const start = match.index;
     const end = start + value.length;
     const tld = value.slice(value.lastIndexOf(".") + 1).toLowerCase();
     const scpRemote = value.startsWith("git@") && text.charCodeAt(end) === 58;
@@ -775,8 +802,14 @@ function emailPass(text: string, hits: Hit[]): void {
     const userinfo = start >= 3 && text.charCodeAt(start - 1) === 47 && text.charCodeAt(start - 2) === 47;
     if (!FILE_EXTENSIONS.has(tld) && !scpRemote && !userinfo)
       hits.push({ type: "email", start, end, priority: P_EMAIL });
-    match = re.exec(text);
+    from = end;
+    at = text.indexOf("@", end);
   }
+}
+
+/** `[A-Za-z0-9._%+-]`: characters of an address's local part. */
+function isLocalPartChar(code: number): boolean {
+  return isAlnum(code) || code === 46 || code === 95 || code === 37 || code === 43 || code === 45;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -792,17 +825,32 @@ const DATABASE_SCHEMES = new Set([
 const PLACEHOLDER_PASSWORDS = new Set(["password", "pass", "passwd", "pwd", "secret", "xxx", "xxxx", "****", "..."]);
 
 function urlPass(text: string, hits: Hit[]): void {
-  urlRe ??= /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}):\/\/([^\s"'<>`\\]{1,4096})/g;
+  // As for e-mail: a URL starts where the run of scheme characters before its `://` begins, at most 31 back.
+  urlRe ??= /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}):\/\/([^\s"'<>`\\]{1,4096})/y;
   const re = urlRe;
-  re.lastIndex = 0;
-  let match = re.exec(text);
-  while (match !== null) {
+  let from = 0;
+  let sep = text.indexOf("://");
+  while (sep !== -1) {
+    let start = sep;
+    while (start > from && sep - start <= 31 && isSchemeChar(text.charCodeAt(start - 1))) start--;
+    re.lastIndex = start;
+    const match = start < sep ? re.exec(text) : null;
+    if (match === null) {
+      sep = text.indexOf("://", sep + 1);
+      continue;
+    }
     const scheme = (match[1] as string).toLowerCase();
     const rest = match[2] as string;
-    const restStart = match.index + (match[1] as string).length + 3;
+    const restStart = start + (match[1] as string).length + 3;
     urlHits(scheme, rest, restStart, hits);
-    match = re.exec(text);
+    from = start + match[0].length;
+    sep = text.indexOf("://", from);
   }
+}
+
+/** `[A-Za-z0-9+.-]`: characters of a URL scheme. */
+function isSchemeChar(code: number): boolean {
+  return isAlnum(code) || code === 43 || code === 46 || code === 45;
 }
 
 function urlHits(scheme: string, rest: string, restStart: number, hits: Hit[]): void {
@@ -1048,9 +1096,18 @@ function ipv6Region(text: string, p: number): { start: number; end: number; scan
 function ipv6Candidate(candidate: string): boolean {
   if (!ipv6Valid(candidate)) return false;
   // `::1`, `::`, and two-group strings such as `a::b` are too ambiguous (code, loopback).
-  const groups = candidate.split(":").filter((g) => g.length > 0);
-  if (candidate.includes("::")) return groups.length >= 3;
-  return groups.length === 8;
+  let groups = 0;
+  let length = 0;
+  for (let i = 0; i <= candidate.length; i++) {
+    if (i === candidate.length || candidate.charCodeAt(i) === 58) {
+      if (length > 0) groups++;
+      length = 0;
+    } else {
+      length++;
+    }
+  }
+  if (candidate.includes("::")) return groups >= 3;
+  return groups === 8;
 }
 
 /**
