@@ -119,7 +119,8 @@ interface ActiveRun {
   started: number;
   executionId: string;
   timer: ReturnType<typeof setTimeout> | undefined;
-  controller: AbortController;
+  /** Aborted when the execution ends; made on first use (most executions call no tool). */
+  readonly signal: AbortSignal;
   finish(raw: RawResult): void;
   workspace: Workspace | undefined;
   tools: ToolHost | undefined;
@@ -268,8 +269,7 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
       const call =
         host === undefined
           ? Promise.reject(Object.assign(new Error("No tools are available."), { code: "TOOL_DENIED" }))
-          : (async () =>
-              host.call(message.id, message.args, { signal: run.controller.signal, executionId: run.executionId }))();
+          : (async () => host.call(message.id, message.args, { signal: run.signal, executionId: run.executionId }))();
       reply(call, message.callId);
     } else if (message.type === "fs") {
       const ws = run.workspace;
@@ -278,15 +278,15 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
         if (ws === undefined) throw Object.assign(new Error("No workspace."), { code: "NO_WORKSPACE" });
         switch (message.op) {
           case "readFile":
-            return ws.readFile(a, run.controller.signal);
+            return ws.readFile(a, run.signal);
           case "writeFile":
-            return ws.writeFile(a, b, run.controller.signal);
+            return ws.writeFile(a, b, run.signal);
           case "readdir":
-            return ws.readdir(a, run.controller.signal);
+            return ws.readdir(a, run.signal);
           case "remove":
-            return ws.remove(a, run.controller.signal);
+            return ws.remove(a, run.signal);
           case "usage":
-            return ws.usage(run.controller.signal);
+            return ws.usage(run.signal);
         }
       };
       reply(op(), message.callId);
@@ -323,14 +323,17 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
     const { request, session } = prepared;
     slot.busy = true;
     const runId = ++nextRunId;
-    const controller = new AbortController();
+    let controller: AbortController | undefined;
     const started = performance.now();
     let settled = false;
     const run: ActiveRun = {
       runId,
       started,
       executionId: request.executionId,
-      controller,
+      get signal() {
+        controller ??= new AbortController();
+        return controller.signal;
+      },
       timer: undefined,
       workspace: request.workspace,
       tools: request.tools,
@@ -339,7 +342,7 @@ export async function createSandboxPool(options: SandboxPoolOptions = {}): Promi
         settled = true;
         if (run.timer !== undefined) clearTimeout(run.timer);
         request.signal?.removeEventListener("abort", onAbort);
-        controller.abort(new Error("execution finished"));
+        controller?.abort(new Error("execution finished"));
         raw.metrics.wallMs = performance.now() - started;
         if (slot.run === run) {
           slot.run = undefined;

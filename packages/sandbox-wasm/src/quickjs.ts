@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { QuickJSContext, QuickJSHandle, QuickJSSyncVariant, QuickJSWASMModule } from "quickjs-emscripten-core";
 import { SandboxError } from "./errors.js";
@@ -43,8 +43,9 @@ interface WebAssemblyApi {
 let wasmPromise: Promise<CompiledWasm | undefined> | undefined;
 
 /**
- * The release build's WebAssembly, compiled once per process: the file is read asynchronously and compiled by V8's
- * background compiler while the main thread loads the JavaScript. The pool hands the compiled module to its workers,
+ * The release build's WebAssembly, compiled once per process: the file is read (synchronously: ~1 ms, and an
+ * asynchronous read would wait behind the module loading it is meant to overlap) and compiled by V8's background
+ * compiler while the main thread loads the JavaScript. The pool hands the compiled module to its workers,
  * which then only instantiate it. `undefined` when the file cannot be found next to the package (a bundled host):
  * quickjs-emscripten then loads it itself.
  */
@@ -53,7 +54,7 @@ export function compileReleaseWasm(): Promise<CompiledWasm | undefined> {
     try {
       const path = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
       const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-      return await api.compile(await readFile(path));
+      return await api.compile(readFileSync(path));
     } catch {
       return undefined;
     }
@@ -69,10 +70,15 @@ export function useReleaseWasm(module: CompiledWasm): void {
 async function instantiate(key: VariantKey): Promise<QuickJSWASMModule> {
   if (key !== RELEASE) return (await loadCore()).newQuickJSWASMModuleFromVariant(key);
   const wasm = compileReleaseWasm();
+  // Load all of quickjs-emscripten's JavaScript at once (the variant's FFI bindings and Emscripten glue are what
+  // newQuickJSWASMModuleFromVariant imports next; loading them now only warms the module cache) while V8 compiles.
+  const glue = Promise.all([
+    import("@jitl/quickjs-wasmfile-release-sync/ffi"),
+    import("@jitl/quickjs-wasmfile-release-sync/emscripten-module"),
+  ]).catch(() => undefined);
   const [core, imported] = await Promise.all([loadCore(), import("@jitl/quickjs-wasmfile-release-sync")]);
   const base = unwrapVariant(imported);
-  // Load the module's JavaScript (FFI bindings, Emscripten glue) while the compile finishes.
-  const [compiled] = await Promise.all([wasm, base.importFFI(), base.importModuleLoader()]);
+  const [compiled] = await Promise.all([wasm, glue, base.importFFI(), base.importModuleLoader()]);
   const variant = compiled === undefined ? base : core.newVariant(base, { wasmModule: compiled as never });
   return core.newQuickJSWASMModuleFromVariant(variant);
 }

@@ -40,8 +40,16 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant([1, 2]),
 );
 
-function optionsFor(keys: readonly string[]): fc.Arbitrary<unknown> {
-  const known = fc.dictionary(fc.constantFrom(...keys), anyValue, { maxKeys: 6 });
+function optionsFor(keys: readonly string[], typical?: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<unknown> {
+  const dictionary = fc.dictionary(fc.constantFrom(...keys), anyValue, { maxKeys: 6 });
+  // Options with a required key (a directory workspace's root) need help to be valid often enough.
+  const known =
+    typical === undefined
+      ? dictionary
+      : fc.oneof(
+          dictionary,
+          fc.tuple(typical, dictionary).map(([t, d]) => ({ ...d, ...t })),
+        );
   return fc.oneof(
     { weight: 8, arbitrary: known },
     // Unknown keys, class instances, null prototypes and symbol keys must all end up at zod.
@@ -52,7 +60,7 @@ function optionsFor(keys: readonly string[]): fc.Arbitrary<unknown> {
   );
 }
 
-const validators: Array<[string, Validator<unknown>, readonly string[]]> = [
+const validators: Array<[string, Validator<unknown>, readonly string[], fc.Arbitrary<Record<string, unknown>>?]> = [
   [
     "createWasmSandbox",
     sandboxValidator,
@@ -79,15 +87,20 @@ const validators: Array<[string, Validator<unknown>, readonly string[]]> = [
   ["execute", executeValidator, ["executionId", "session", "workspace", "sessionState", "timeoutMs", "signal"]],
   ["pool", poolValidator, ["size", "graceMs", "maxQueue"]],
   ["memory workspace", memoryValidator, ["maxBytes", "files"]],
-  ["directory workspace", directoryValidator, ["root", "maxBytes"]],
+  [
+    "directory workspace",
+    directoryValidator,
+    ["root", "maxBytes"],
+    fc.record({ root: fc.string({ minLength: 1, maxLength: 5 }) }),
+  ],
 ];
 
 describe("option validation: a fast path for valid options, zod for everything else", () => {
-  for (const [name, validator, keys] of validators) {
+  for (const [name, validator, keys, typical] of validators) {
     it(`${name}: the fast path accepts only what zod accepts, with the same result`, () => {
       let fastHits = 0;
       fc.assert(
-        fc.property(optionsFor(keys), (input) => {
+        fc.property(optionsFor(keys, typical), (input) => {
           const slow = validator.slow(input);
           const fast = validator.fast(input);
           if (fast !== UNSURE) {
