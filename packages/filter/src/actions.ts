@@ -13,13 +13,6 @@ export function labelOf(type: string): string {
   return /^[A-Z]/.test(label) ? label : `X_${label}`;
 }
 
-/** Outcome of applying an action: the replacement, or undefined to leave the value as it is. */
-export interface Applied {
-  replacement: string | undefined;
-  /** The action actually taken (`tokenize` falls back to `redact` when the vault is full). */
-  action: FilterAction;
-}
-
 /** Applies actions with one HMAC key and, for `tokenize`, one vault. */
 export class ActionApplier {
   readonly #key: Uint8Array;
@@ -29,6 +22,8 @@ export class ActionApplier {
   readonly #markers = new Map<string, string>();
   /** Set when a `tokenize` fell back to `redact` because the vault was full. */
   vaultFull = false;
+  /** The action the last {@link ActionApplier.apply} took. */
+  action: FilterAction = "redact";
 
   /** `dryRun`: report the action without computing a replacement (and without issuing placeholders). */
   constructor(key: Uint8Array, hashLength: number, vault: TokenVault | undefined, dryRun = false) {
@@ -47,26 +42,32 @@ export class ActionApplier {
     return marker;
   }
 
-  apply(type: string, raw: string, action: FilterAction, original: TokenValue): Applied {
-    if (this.#dryRun) return { replacement: undefined, action };
+  /**
+   * Applies `action` to one value: the replacement, or undefined to leave the value as it is. The action actually
+   * taken is left in {@link ActionApplier.action} (`tokenize` falls back to `redact` when the vault is full).
+   */
+  apply(type: string, raw: string, action: FilterAction, original: TokenValue): string | undefined {
+    this.action = action;
+    if (this.#dryRun) return undefined;
     switch (action) {
       case "keep":
-        return { replacement: undefined, action };
+        return undefined;
       case "redact":
-        return { replacement: this.#marker(type), action };
+        return this.#marker(type);
       case "mask":
-        return { replacement: mask(type, raw), action };
+        return mask(type, raw);
       case "hash": {
         const digest = bytesToHex(hmac(sha256, this.#key, utf8ToBytes(raw))).slice(0, this.#hashLength);
-        return { replacement: `[HASH:${labelOf(type)}:${digest}]`, action };
+        return `[HASH:${labelOf(type)}:${digest}]`;
       }
       case "tokenize": {
         const placeholder = this.#vault?.issue(type, original);
         if (placeholder === undefined) {
           this.vaultFull = true;
-          return { replacement: this.#marker(type), action: "redact" };
+          this.action = "redact";
+          return this.#marker(type);
         }
-        return { replacement: placeholder, action };
+        return placeholder;
       }
     }
   }

@@ -74,7 +74,19 @@ function newShape(): Shape {
 }
 
 /** Per-stage caches: what is known about keys seen before. */
+/** A type's action and category, as {@link EngineCaches.types} remembers them. */
+interface TypeRecord {
+  type: string;
+  setting: ActionSetting;
+  category: SensitiveCategory;
+}
+
+/** How many types {@link EngineCaches.types} remembers. */
+const RECENT_TYPES = 12;
+
 export interface EngineCaches {
+  /** The types met most recently, newest first. */
+  types: TypeRecord[];
   keys: Map<string, KeyInfo>;
   scan: ScanContext;
   /** Shapes of top-level objects, and of objects in JSON text held in strings. */
@@ -88,6 +100,7 @@ export function createCaches(
   fieldIgnore: ReadonlySet<string> | undefined,
 ): EngineCaches {
   return {
+    types: [],
     keys: new Map(),
     scan: { fieldExtra, fieldIgnore, keyCache: new Map() },
     rootShape: newShape(),
@@ -138,8 +151,6 @@ class Walker {
   readonly #lastSegments: Segment[] = [];
   readonly #lastPrefixes: string[] = [];
   #lastDepth = 0;
-  #lastCategoryType = "";
-  #lastCategory: SensitiveCategory = "secret";
   /** Set by `#formatPath`. */
   #innerPath: string | undefined;
   /** Objects on the current path (a stack: shallow in practice, and cheaper than hashing every object). */
@@ -219,7 +230,7 @@ class Walker {
       return null;
     }
     if (fieldType !== undefined) {
-      const setting = this.#config.actionFor(fieldType);
+      const setting = this.#settingOf(fieldType);
       if (setting !== "off") return this.#visitFieldScalar(value, String(value), fieldType);
     }
     const bytes = jsonNumberBytes(value);
@@ -230,7 +241,7 @@ class Walker {
   /** A number or BigInt under a sensitive field name. */
   #visitFieldScalar(original: number | string, raw: string, type: string): unknown {
     const originalBytes = typeof original === "number" ? jsonNumberBytes(original) : jsonStringBytes(raw);
-    const setting = this.#config.actionFor(type);
+    const setting = this.#settingOf(type);
     const replaced = setting === "off" ? undefined : this.#replaceWhole(type, raw, setting, original);
     if (replaced === undefined) {
       this.#add(originalBytes, originalBytes);
@@ -247,12 +258,13 @@ class Walker {
     // A placeholder this vault already issued is safe as it is (tokenizing twice would break the chain back).
     if (typeof original === "string" && original.charCodeAt(0) === 91 && this.#issuedBefore(original)) return undefined;
     const sizeBefore = this.#config.vault?.size ?? 0;
-    const applied = applier.apply(type, raw, setting, original);
-    this.#noteIssued(applied.action, applied.replacement, sizeBefore);
-    this.#finding(type, applied.action, "field", applied.replacement, -1, -1, false);
-    if (applied.action !== setting) this.#note("vault_full", `vault full: ${type} redacted instead of tokenized`);
-    if (applied.replacement !== undefined) this.edits++;
-    return applied.replacement;
+    const replacement = applier.apply(type, raw, setting, original);
+    const action = applier.action;
+    if (action === "tokenize") this.#noteIssued(action, replacement, sizeBefore);
+    this.#finding(type, action, "field", replacement, -1, -1, false);
+    if (action !== setting) this.#note("vault_full", `vault full: ${type} redacted instead of tokenized`);
+    if (replacement !== undefined) this.edits++;
+    return replacement;
   }
 
   #visitString(value: string, depth: number, type: string | undefined): string {
@@ -293,7 +305,7 @@ class Walker {
   #visitFieldString(value: string, depth: number, type: string): string {
     const originalBytes = jsonStringBytes(value);
     if (!this.#holdsTokens(value)) {
-      const setting = this.#config.actionFor(type);
+      const setting = this.#settingOf(type);
       if (setting !== "off") {
         const replaced = this.#replaceWhole(type, value, setting, value);
         if (replaced !== undefined) {
@@ -392,17 +404,16 @@ class Walker {
         else this.#noteIssued("tokenize", replacement, sizeBefore);
         this.edits++;
       } else {
-        const setting = this.#config.actionFor(hit.type);
+        const setting = this.#settingOf(hit.type);
         if (setting === "off" || applier === undefined) continue;
         // Text that already holds this vault's tokens (`Basic [BASIC_AUTH_1]`) was filtered before: leave it.
         if (raw.indexOf("[") !== -1 && this.#holdsTokens(raw, true)) continue;
         const sizeBefore = this.#config.vault?.size ?? 0;
-        const applied = applier.apply(hit.type, raw, setting, raw);
-        replacement = applied.replacement;
-        this.#noteIssued(applied.action, replacement, sizeBefore);
-        this.#finding(hit.type, applied.action, "value", replacement, hit.start, hit.end, inKey);
-        if (applied.action !== setting)
-          this.#note("vault_full", `vault full: ${hit.type} redacted instead of tokenized`);
+        replacement = applier.apply(hit.type, raw, setting, raw);
+        const action = applier.action;
+        if (action === "tokenize") this.#noteIssued(action, replacement, sizeBefore);
+        this.#finding(hit.type, action, "value", replacement, hit.start, hit.end, inKey);
+        if (action !== setting) this.#note("vault_full", `vault full: ${hit.type} redacted instead of tokenized`);
         if (replacement === undefined) continue;
         this.edits++;
       }
@@ -816,13 +827,34 @@ class Walker {
     else this.#sink.finding(finding);
   }
 
-  /** The category of a type (custom types count as secrets); remembered for the last type asked. */
+  /** The action for a type. */
+  #settingOf(type: string): ActionSetting {
+    return this.#typeRecord(type).setting;
+  }
+
+  /** The category of a type (custom types count as secrets). */
   #categoryOf(type: string): SensitiveCategory {
-    if (type !== this.#lastCategoryType) {
-      this.#lastCategoryType = type;
-      this.#lastCategory = typeTable().get(type)?.category ?? "secret";
+    return this.#typeRecord(type).category;
+  }
+
+  /**
+   * What the stage does with a type, from a short list of the types seen last (a document has few, and type names
+   * are the catalogue's own strings, so comparing them is cheap), else from the configuration.
+   */
+  #typeRecord(type: string): TypeRecord {
+    const recent = this.#config.caches.types;
+    for (let i = 0; i < recent.length; i++) {
+      const record = recent[i] as TypeRecord;
+      if (record.type === type) return record;
     }
-    return this.#lastCategory;
+    const record: TypeRecord = {
+      type,
+      setting: this.#config.actionFor(type),
+      category: typeTable().get(type)?.category ?? "secret",
+    };
+    if (recent.length >= RECENT_TYPES) recent.pop();
+    recent.unshift(record);
+    return record;
   }
 
   /** The current path; the part inside JSON text held in a string goes to `#innerPath` (undefined when none). */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createFilterPipeline } from "../src/index.js";
 
@@ -90,5 +91,69 @@ describe("structure", () => {
     expect(result.data).toEqual({ when: "1970-01-01T00:00:00.000Z", big: "12", map: { a: 1 }, nan: null });
     expect(result.notes.map((n) => n.kind).sort()).toEqual(["converted", "converted"]);
     expect(result.wasFiltered).toBe(true);
+  });
+});
+
+describe("the walk's fast paths", () => {
+  const encoder = new TextEncoder();
+  const passthrough = createFilterPipeline({
+    detectByFieldName: false,
+    detectByValue: false,
+    scanKeys: false,
+    parseNestedJson: false,
+    maxBytes: 1_000_000,
+  });
+
+  it("copies objects exactly as JSON would, whatever order, gaps and repeats their keys come in", () => {
+    // Objects in one place usually share their keys; these vary the order, drop keys, add some and repeat names, so
+    // the walk's per-place memory of keys is wrong as often as it is right.
+    const key = fc.constantFrom("id", "name", "email", "tags", "__proto__", "0", "10", "x-y", "");
+    const value = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.constant(undefined), fc.constant(null));
+    const record = fc.dictionary(key, fc.oneof(value, fc.array(value, { maxLength: 3 })), { maxKeys: 6 });
+    const document = fc.array(
+      fc.oneof(record, fc.record({ nested: record, list: fc.array(record, { maxLength: 3 }) })),
+    );
+    fc.assert(
+      fc.property(document, (input) => {
+        const text = JSON.stringify(input);
+        const result = passthrough.apply(input);
+        expect(JSON.stringify(result.data)).toBe(text);
+        expect(result.data).toEqual(JSON.parse(text));
+        expect(result.originalSizeBytes).toBe(encoder.encode(text).length);
+        expect(result.filteredSizeBytes).toBe(encoder.encode(text).length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("lists own keys only, also when Object.prototype has an enumerable property (added before or during the walk)", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto.injected = "ada@example.com";
+      const before = filter({ a: { b: 1 }, password: "x" });
+      expect(before.data).toEqual({ a: { b: 1 }, password: "[REDACTED:PASSWORD]" });
+      expect(Object.keys(before.data as object)).toEqual(["a", "password"]);
+      expect(before.findings).toHaveLength(1);
+      delete proto.injected;
+      const sneaky = {
+        get first() {
+          proto.injected = "ada@example.com";
+          return 1;
+        },
+        later: { c: 2 },
+      };
+      const during = filter(sneaky);
+      expect(JSON.stringify(during.data)).toBe('{"first":1,"later":{"c":2}}');
+      expect(during.findings).toHaveLength(0);
+    } finally {
+      delete proto.injected;
+    }
+  });
+
+  it("leaves out an entry whose toJSON() gives undefined, and counts sizes without it", () => {
+    const result = filter({ a: 1, gone: { toJSON: () => undefined }, b: [{ toJSON: () => undefined }] });
+    const text = JSON.stringify(result.data);
+    expect(text).toBe('{"a":1,"b":[null]}');
+    expect(result.filteredSizeBytes).toBe(encoder.encode(text).length);
   });
 });

@@ -3,9 +3,11 @@ import { createFilterPipeline, createTokenVault } from "../src/index.js";
 
 /**
  * Adversarial input must cost time proportional to its size. Each pattern is filtered at 0.5 MB and at 5 MB; linear
- * work grows 10×, quadratic work 100×. The bound (35×) leaves room for a loaded machine while failing any
- * super-linear scan. Times are process CPU time (not wall clock, so other processes matter less), the best of a few
- * runs, compared with each other only: nothing is held to a time limit.
+ * work grows 10×, quadratic work 100×. Times are process CPU time (not wall clock, so other processes matter less),
+ * the best of a few runs (noise only ever adds time), compared with each other only: nothing is held to a time limit.
+ * The bound (35×) leaves room for a loaded machine while failing any super-linear scan, and a pattern over it is
+ * measured again (up to three times in all, keeping its best ratio), so a burst of load during one measurement cannot
+ * fail the test while a quadratic scan fails every time.
  */
 const PATTERNS: Record<string, string> = {
   "near-miss card numbers": "4111 1111 1111 1112 ",
@@ -40,17 +42,26 @@ function bestOf(runs: number, fn: () => void): number {
 
 describe("linear time on adversarial input", () => {
   const pipeline = createFilterPipeline({ vault: createTokenVault(), maxBytes: 64 * 1024 * 1024 });
+  const BOUND = 35;
   for (const [name, unit] of Object.entries(PATTERNS)) {
     it(`stays linear: ${name}`, () => {
       const small = unit.repeat(Math.ceil(500_000 / unit.length));
       const large = unit.repeat(Math.ceil(5_000_000 / unit.length));
       pipeline.apply(small); // warm up
-      const smallMs = bestOf(3, () => pipeline.apply(small));
-      const largeMs = bestOf(2, () => pipeline.apply(large));
-      // Guard against timer resolution on very fast patterns.
-      const ratio = largeMs / Math.max(smallMs, 1);
-      expect(ratio, `${name}: ${smallMs.toFixed(1)} ms for 0.5 MB, ${largeMs.toFixed(1)} ms for 5 MB`).toBeLessThan(35);
-    }, 60_000);
+      const measure = () => {
+        const smallMs = bestOf(3, () => pipeline.apply(small));
+        const largeMs = bestOf(2, () => pipeline.apply(large));
+        // Guard against timer resolution on very fast patterns.
+        return { smallMs, largeMs, ratio: largeMs / Math.max(smallMs, 1) };
+      };
+      let best = measure();
+      for (let attempt = 1; attempt < 3 && best.ratio >= BOUND; attempt++) {
+        const again = measure();
+        if (again.ratio < best.ratio) best = again;
+      }
+      const detail = `${name}: ${best.smallMs.toFixed(1)} ms for 0.5 MB, ${best.largeMs.toFixed(1)} ms for 5 MB`;
+      expect(best.ratio, detail).toBeLessThan(BOUND);
+    }, 120_000);
   }
 
   it("handles 10 MB of near-miss digits in one string", () => {
