@@ -38,7 +38,17 @@ export type CompiledWasm = object;
 
 interface WebAssemblyApi {
   compile(bytes: Uint8Array): Promise<CompiledWasm>;
+  Memory: new (descriptor: { initial: number; maximum: number }) => object;
 }
+
+const webAssembly = (): WebAssemblyApi => (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/** WebAssembly pages of 64 KiB; Emscripten's own default memory starts at 16 MiB and may grow to 2 GiB. */
+const PAGE = 65_536;
+const INITIAL_PAGES = 256;
+const MAX_PAGES = 32_768;
+
+let memoryCapBytes: number | undefined;
 
 let wasmPromise: Promise<CompiledWasm | undefined> | undefined;
 
@@ -53,8 +63,7 @@ export function compileReleaseWasm(): Promise<CompiledWasm | undefined> {
   wasmPromise ??= (async () => {
     try {
       const path = createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
-      const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-      return await api.compile(readFileSync(path));
+      return await webAssembly().compile(readFileSync(path));
     } catch {
       return undefined;
     }
@@ -65,6 +74,17 @@ export function compileReleaseWasm(): Promise<CompiledWasm | undefined> {
 /** Uses an already compiled release module (a pool worker gets it from the main thread). */
 export function useReleaseWasm(module: CompiledWasm): void {
   wasmPromise = Promise.resolve(module);
+}
+
+/**
+ * Caps the WebAssembly memory of release instances made from now on (a pool worker, which runs one execution at a
+ * time, caps its instance a little above `maxMemoryMb`). QuickJS's heap limit cannot do this alone: its Emscripten
+ * build does not see allocation sizes (it counts 8 bytes per allocation, quickjs-emscripten#271), so many medium
+ * allocations could otherwise grow the memory to 2 GiB. At the cap, allocation fails and QuickJS reports out of
+ * memory.
+ */
+export function capReleaseMemory(bytes: number): void {
+  memoryCapBytes = bytes;
 }
 
 async function instantiate(key: VariantKey): Promise<QuickJSWASMModule> {
@@ -79,7 +99,21 @@ async function instantiate(key: VariantKey): Promise<QuickJSWASMModule> {
   const [core, imported] = await Promise.all([loadCore(), import("@jitl/quickjs-wasmfile-release-sync")]);
   const base = unwrapVariant(imported);
   const [compiled] = await Promise.all([wasm, glue, base.importFFI(), base.importModuleLoader()]);
-  const variant = compiled === undefined ? base : core.newVariant(base, { wasmModule: compiled as never });
+  const cap = memoryCapBytes;
+  const wasmMemory =
+    cap === undefined
+      ? undefined
+      : new (webAssembly().Memory)({
+          initial: INITIAL_PAGES,
+          maximum: Math.max(INITIAL_PAGES, Math.min(MAX_PAGES, Math.ceil(cap / PAGE))),
+        });
+  const variant =
+    compiled === undefined && wasmMemory === undefined
+      ? base
+      : core.newVariant(base, {
+          ...(compiled === undefined ? {} : { wasmModule: compiled as never }),
+          ...(wasmMemory === undefined ? {} : { wasmMemory: wasmMemory as never }),
+        });
   return core.newQuickJSWASMModuleFromVariant(variant);
 }
 

@@ -5,11 +5,14 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { runProgram } from "./engine.js";
 import type { ResolvedOptions } from "./options.js";
-import { forgetQuickJS, loadQuickJS, useReleaseWasm } from "./quickjs.js";
+import { capReleaseMemory, forgetQuickJS, loadQuickJS, useReleaseWasm } from "./quickjs.js";
 import { ensureStripper } from "./transpile.js";
 import type { ToolHost } from "./types.js";
 import type { FromWorker, ToWorker, WorkerInit, WorkspaceOp } from "./worker-protocol.js";
 import type { Workspace } from "./workspace.js";
+
+/** Memory a worker's QuickJS instance may use beyond twice the heap limit (Emscripten starts at 16 MiB). */
+const WORKER_MEMORY_HEADROOM = 32 * 1024 * 1024;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -21,6 +24,9 @@ if (port !== null) {
   const init = workerData as WorkerInit;
   const options = init.options as ResolvedOptions;
   if (init.wasm !== undefined) useReleaseWasm(init.wasm);
+  // One execution at a time: the instance's memory needs the heap limit plus room for the runtime, the context, the
+  // C stack and allocator slack, and never more.
+  capReleaseMemory(options.maxMemoryMb * 2 * 1024 * 1024 + WORKER_MEMORY_HEADROOM);
   const pending = new Map<number, Pending>();
   const aborts = new Map<number, AbortController>();
   let nextCall = 0;

@@ -119,6 +119,22 @@ describe("createSandboxPool", () => {
     await expect(p.execute("return 1")).rejects.toSatisfy((e: unknown) => isSandboxError(e) && e.code === "DISPOSED");
   });
 
+  it("bounds a worker's memory even when QuickJS's own limit cannot see the allocations", async () => {
+    // QuickJS's Emscripten build counts 8 bytes per allocation, so 1 KiB strings are not limited by maxMemoryMb
+    // alone (in-process this program grows WebAssembly memory towards 2 GiB); the worker's instance is capped.
+    const p = await createSandboxPool({ size: 1, maxMemoryMb: 8, timeoutMs: 30_000, maxInstructions: 1e12 });
+    const result = await p.execute(
+      "const a = []; for (let i = 0; i < 1e6; i++) a.push('x'.repeat(1000) + i); return a.length;",
+    );
+    expect(result.errors.map((e) => e.kind)).toEqual(["memory"]);
+    const next = await p.execute(
+      "const a = []; for (let i = 0; i < 1000; i++) a.push('x'.repeat(1000)); return a.length;",
+    );
+    expect(next.output).toBe(1000);
+    expect(p.restarts).toBe(0);
+    await p.dispose();
+  }, 60_000);
+
   it("validates its options", async () => {
     await expect(createSandboxPool({ size: 0 })).rejects.toSatisfy(
       (e: unknown) => isSandboxError(e) && e.code === "INVALID_OPTIONS" && /size/.test(e.message),
