@@ -14,6 +14,12 @@ const fail = (why) => {
 const error = new SandboxError("INVALID_OPTIONS", "smoke");
 if (!isSandboxError(error) || error.code !== "INVALID_OPTIONS") fail("SandboxError does not round-trip");
 
+// Bad options are described by zod, which the package loads only then (from its own dependencies).
+const invalid = await createWasmSandbox({ timeoutMs: -1 }).catch((e) => e);
+if (!isSandboxError(invalid) || invalid.code !== "INVALID_OPTIONS" || !/timeoutMs/.test(invalid.message)) {
+  fail(`bad options gave ${String(invalid)}`);
+}
+
 // In-process sandbox: TypeScript, a tool call, console capture.
 const sandbox = await createWasmSandbox({ tools: { math: { add: async (a) => a.x + a.y } } });
 const result = await sandbox.execute(
@@ -45,6 +51,10 @@ const pool = await createSandboxPool({ size: 1, timeoutMs: 2000, tools: { kv: { 
 try {
   const pooled = await pool.execute("return await tools.kv.get('a');");
   if (pooled.output !== "v:a") fail(`pool returned ${JSON.stringify(pooled)}`);
+  const numbers = await pool.execute(
+    "let s = 0; for (let i = 0; i < 50; i++) s += (await tools.kv.get(i)).length; return s;",
+  );
+  if (numbers.output !== 190) fail(`pooled number arguments returned ${JSON.stringify(numbers)}`);
 } finally {
   await pool.dispose();
 }
