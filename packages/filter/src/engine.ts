@@ -43,9 +43,9 @@ export interface EngineConfig {
 /** What the walk remembers about an object key it has seen. */
 interface KeyInfo {
   /** The sensitive type the name says (already `off`-filtered), if any. */
-  type: string | undefined;
-  /** `type` when it spreads to everything inside (secrets do, personal data does not). */
-  inherits: string | undefined;
+  field: TypeRecord | undefined;
+  /** `field` when it spreads to everything inside (secrets do, personal data does not). */
+  inherits: TypeRecord | undefined;
   /** True when the key text itself holds nothing to replace. */
   clean: boolean;
   /** JSON bytes of the key. */
@@ -74,19 +74,16 @@ function newShape(): Shape {
 }
 
 /** Per-stage caches: what is known about keys seen before. */
-/** A type's action and category, as {@link EngineCaches.types} remembers them. */
+/** A type with its action and category, as {@link EngineCaches.types} remembers them. */
 interface TypeRecord {
   type: string;
   setting: ActionSetting;
   category: SensitiveCategory;
 }
 
-/** How many types {@link EngineCaches.types} remembers. */
-const RECENT_TYPES = 12;
-
 export interface EngineCaches {
-  /** The types met most recently, newest first. */
-  types: TypeRecord[];
+  /** What the stage does with each type met so far. */
+  types: Map<string, TypeRecord>;
   keys: Map<string, KeyInfo>;
   scan: ScanContext;
   /** Shapes of top-level objects, and of objects in JSON text held in strings. */
@@ -100,7 +97,7 @@ export function createCaches(
   fieldIgnore: ReadonlySet<string> | undefined,
 ): EngineCaches {
   return {
-    types: [],
+    types: new Map(),
     keys: new Map(),
     scan: { fieldExtra, fieldIgnore, keyCache: new Map() },
     rootShape: newShape(),
@@ -193,13 +190,17 @@ class Walker {
     }
   }
 
-  #visit(value: unknown, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
+  /**
+   * `field`: the type the field's name says (already `off`-filtered); `inherited`: the secret type of a container
+   * further up (`credentials: {…}`), for strings.
+   */
+  #visit(value: unknown, depth: number, field: TypeRecord | undefined, inherited: TypeRecord | undefined): unknown {
     this.#values++;
     switch (typeof value) {
       case "string":
-        return this.#visitString(value, depth, fieldType ?? inherited);
+        return this.#visitString(value, depth, field ?? inherited);
       case "number":
-        return this.#visitNumber(value, fieldType);
+        return this.#visitNumber(value, field);
       case "boolean":
         this.#add(value ? 4 : 5, value ? 4 : 5);
         return value;
@@ -207,7 +208,7 @@ class Walker {
         const text = value.toString();
         this.#note("converted", "BigInt written as a string of digits");
         this.edits++;
-        if (fieldType !== undefined) return this.#visitFieldScalar(text, text, fieldType);
+        if (field !== undefined) return this.#visitFieldScalar(text, text, field);
         const bytes = text.length + 2;
         this.#add(bytes, bytes);
         return text;
@@ -217,32 +218,28 @@ class Walker {
           this.#add(4, 4);
           return null;
         }
-        return this.#visitObject(value, depth, fieldType, inherited);
+        return this.#visitObject(value, depth, field, inherited);
       default:
         return SKIP; // undefined, functions, symbols: dropped as JSON.stringify does
     }
   }
 
-  #visitNumber(value: number, fieldType: string | undefined): unknown {
+  #visitNumber(value: number, field: TypeRecord | undefined): unknown {
     if (!Number.isFinite(value)) {
       this.#add(4, 4);
       this.edits++;
       return null;
     }
-    if (fieldType !== undefined) {
-      const setting = this.#settingOf(fieldType);
-      if (setting !== "off") return this.#visitFieldScalar(value, String(value), fieldType);
-    }
+    if (field !== undefined && field.setting !== "off") return this.#visitFieldScalar(value, String(value), field);
     const bytes = jsonNumberBytes(value);
     this.#add(bytes, bytes);
     return value;
   }
 
   /** A number or BigInt under a sensitive field name. */
-  #visitFieldScalar(original: number | string, raw: string, type: string): unknown {
+  #visitFieldScalar(original: number | string, raw: string, field: TypeRecord): unknown {
     const originalBytes = typeof original === "number" ? jsonNumberBytes(original) : jsonStringBytes(raw);
-    const setting = this.#settingOf(type);
-    const replaced = setting === "off" ? undefined : this.#replaceWhole(type, raw, setting, original);
+    const replaced = field.setting === "off" ? undefined : this.#replaceWhole(field, raw, original);
     if (replaced === undefined) {
       this.#add(originalBytes, originalBytes);
       return original;
@@ -252,23 +249,24 @@ class Walker {
   }
 
   /** Applies the action for a whole-value (field-name) finding; undefined when the value stays. */
-  #replaceWhole(type: string, raw: string, setting: FilterAction, original: string | number): string | undefined {
+  #replaceWhole(field: TypeRecord, raw: string, original: string | number): string | undefined {
     const applier = this.#config.applier;
     if (applier === undefined) return undefined;
     // A placeholder this vault already issued is safe as it is (tokenizing twice would break the chain back).
     if (typeof original === "string" && original.charCodeAt(0) === 91 && this.#issuedBefore(original)) return undefined;
     const sizeBefore = this.#config.vault?.size ?? 0;
-    const replacement = applier.apply(type, raw, setting, original);
+    const setting = field.setting as FilterAction;
+    const replacement = applier.apply(field.type, raw, setting, original);
     const action = applier.action;
     if (action === "tokenize") this.#noteIssued(action, replacement, sizeBefore);
-    this.#finding(type, action, "field", replacement, -1, -1, false);
-    if (action !== setting) this.#note("vault_full", `vault full: ${type} redacted instead of tokenized`);
+    this.#finding(field, action, "field", replacement, -1, -1, false);
+    if (action !== setting) this.#note("vault_full", `vault full: ${field.type} redacted instead of tokenized`);
     if (replacement !== undefined) this.edits++;
     return replacement;
   }
 
-  #visitString(value: string, depth: number, type: string | undefined): string {
-    if (type !== undefined && value.length > 0) return this.#visitFieldString(value, depth, type);
+  #visitString(value: string, depth: number, field: TypeRecord | undefined): string {
+    if (field !== undefined && value.length > 0) return this.#visitFieldString(value, depth, field);
     if (!(this.#config.byValue || this.#config.vault !== undefined)) {
       const bytes = jsonStringBytes(value);
       this.#add(bytes, bytes);
@@ -302,12 +300,12 @@ class Walker {
   }
 
   /** A string under a sensitive field name: replaced whole, unless it carries this vault's tokens already. */
-  #visitFieldString(value: string, depth: number, type: string): string {
+  #visitFieldString(value: string, depth: number, field: TypeRecord): string {
     const originalBytes = jsonStringBytes(value);
     if (!this.#holdsTokens(value)) {
-      const setting = this.#settingOf(type);
+      const setting = field.setting;
       if (setting !== "off") {
-        const replaced = this.#replaceWhole(type, value, setting, value);
+        const replaced = this.#replaceWhole(field, value, value);
         if (replaced !== undefined) {
           // Redaction markers, hashes and placeholders are plain ASCII: their JSON size is their length plus the quotes.
           this.#add(originalBytes, setting === "mask" ? jsonStringBytes(replaced) : replaced.length + 2);
@@ -404,7 +402,8 @@ class Walker {
         else this.#noteIssued("tokenize", replacement, sizeBefore);
         this.edits++;
       } else {
-        const setting = this.#settingOf(hit.type);
+        const record = this.#typeRecord(hit.type);
+        const setting = record.setting;
         if (setting === "off" || applier === undefined) continue;
         // Text that already holds this vault's tokens (`Basic [BASIC_AUTH_1]`) was filtered before: leave it.
         if (raw.indexOf("[") !== -1 && this.#holdsTokens(raw, true)) continue;
@@ -412,7 +411,7 @@ class Walker {
         replacement = applier.apply(hit.type, raw, setting, raw);
         const action = applier.action;
         if (action === "tokenize") this.#noteIssued(action, replacement, sizeBefore);
-        this.#finding(hit.type, action, "value", replacement, hit.start, hit.end, inKey);
+        this.#finding(record, action, "value", replacement, hit.start, hit.end, inKey);
         if (action !== setting) this.#note("vault_full", `vault full: ${hit.type} redacted instead of tokenized`);
         if (replacement === undefined) continue;
         this.edits++;
@@ -490,7 +489,12 @@ class Walker {
     }
   }
 
-  #visitObject(value: object, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
+  #visitObject(
+    value: object,
+    depth: number,
+    field: TypeRecord | undefined,
+    inherited: TypeRecord | undefined,
+  ): unknown {
     if (depth >= this.#config.maxDepth)
       return this.#marker("max_depth", `[max depth ${this.#config.maxDepth}: ${describe(value)}]`);
     const ancestors = this.#ancestors;
@@ -499,7 +503,7 @@ class Walker {
     ancestors.push(value);
     const pathDepth = this.#depth;
     try {
-      return this.#visitContainer(value, depth, fieldType, inherited);
+      return this.#visitContainer(value, depth, field, inherited);
     } catch (error) {
       this.#depth = pathDepth;
       return this.#marker("unreadable", `[unreadable: ${errorName(error)}]`);
@@ -508,8 +512,13 @@ class Walker {
     }
   }
 
-  #visitContainer(value: object, depth: number, fieldType: string | undefined, inherited: string | undefined): unknown {
-    if (Array.isArray(value)) return this.#visitArray(value, depth, fieldType, inherited);
+  #visitContainer(
+    value: object,
+    depth: number,
+    field: TypeRecord | undefined,
+    inherited: TypeRecord | undefined,
+  ): unknown {
+    if (Array.isArray(value)) return this.#visitArray(value, depth, field, inherited);
     // Plain objects (all of JSON.parse's) skip the checks for dates, buffers, maps, sets, boxes and errors.
     const proto: unknown = Object.getPrototypeOf(value);
     if (
@@ -526,7 +535,7 @@ class Walker {
     if (typeof toJSON === "function") {
       // Dates and friends: JSON semantics.
       const converted: unknown = toJSON.call(value, "");
-      return this.#visit(converted, depth + 1, fieldType, inherited);
+      return this.#visit(converted, depth + 1, field, inherited);
     }
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || isSharedArrayBuffer(value)) {
       const bytes = (value as { byteLength: number }).byteLength;
@@ -541,15 +550,15 @@ class Walker {
         for (const [k, v] of entries) setOwn(object, String(k), v);
         return this.#visitPlain(object, Object.keys(object), depth, inherited);
       }
-      return this.#visitArray(entries, depth, fieldType, inherited);
+      return this.#visitArray(entries, depth, field, inherited);
     }
     if (value instanceof Set) {
       this.#note("converted", "Set written as an array");
       this.edits++;
-      return this.#visitArray([...value], depth, fieldType, inherited);
+      return this.#visitArray([...value], depth, field, inherited);
     }
     if (value instanceof Number || value instanceof String || value instanceof Boolean) {
-      return this.#visit(value.valueOf(), depth, fieldType, inherited);
+      return this.#visit(value.valueOf(), depth, field, inherited);
     }
     if (value instanceof Error) {
       const object: Record<string, unknown> = { name: value.name, message: value.message };
@@ -562,8 +571,8 @@ class Walker {
   #visitArray(
     value: readonly unknown[],
     depth: number,
-    fieldType: string | undefined,
-    inherited: string | undefined,
+    field: TypeRecord | undefined,
+    inherited: TypeRecord | undefined,
   ): unknown[] {
     const length = value.length;
     const out: unknown[] = [];
@@ -590,7 +599,7 @@ class Walker {
       }
       // Elements of an array under a sensitive name (`emails: [...]`) are that type too.
       this.#shape = shape;
-      const child = this.#visit(item, depth + 1, fieldType, inherited);
+      const child = this.#visit(item, depth + 1, field, inherited);
       if (child === SKIP) {
         this.#add(4, 4);
         out.push(null);
@@ -603,7 +612,7 @@ class Walker {
   }
 
   /** A plain object whose `for...in` keys are its own enumerable keys. */
-  #visitOwn(value: Record<string, unknown>, depth: number, inherited: string | undefined): Record<string, unknown> {
+  #visitOwn(value: Record<string, unknown>, depth: number, inherited: TypeRecord | undefined): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.#add(2, 2);
     const maxNodes = this.#config.maxNodes;
@@ -632,7 +641,7 @@ class Walker {
     value: Record<string, unknown>,
     keys: readonly string[],
     depth: number,
-    inherited: string | undefined,
+    inherited: TypeRecord | undefined,
   ): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.#add(2, 2);
@@ -687,7 +696,7 @@ class Walker {
     info: KeyInfo,
     item: unknown,
     depth: number,
-    inherited: string | undefined,
+    inherited: TypeRecord | undefined,
     first: boolean,
   ): boolean {
     const kind = typeof item;
@@ -728,7 +737,7 @@ class Walker {
       this.#shape = info.shape;
     }
     // A secret-named container (`credentials: {…}`) makes every string inside it that type.
-    const child = this.#visit(item, depth + 1, info.type, info.inherits ?? inherited);
+    const child = this.#visit(item, depth + 1, info.field, info.inherits ?? inherited);
     this.#depth--;
     if (child === SKIP) {
       // A toJSON() that gave undefined: JSON leaves the entry out.
@@ -745,10 +754,11 @@ class Walker {
 
   #keyInfo(key: string): KeyInfo {
     const config = this.#config;
-    let type: string | undefined;
+    let field: TypeRecord | undefined;
     if (config.byField) {
-      type = classifyFieldName(key, config.fieldExtra, config.fieldIgnore);
-      if (type !== undefined && config.actionFor(type) === "off") type = undefined;
+      const type = classifyFieldName(key, config.fieldExtra, config.fieldIgnore);
+      if (type !== undefined) field = this.#typeRecord(type);
+      if (field?.setting === "off") field = undefined;
     }
     let clean = true;
     if (config.scanKeys && key.length >= 5) {
@@ -756,8 +766,8 @@ class Walker {
       if (config.byValue) scanText(key, config.caches.scan, hits);
       if (hits.length > 0 || (config.vault !== undefined && PLACEHOLDER_SHAPE_ONE.test(key))) clean = false;
     }
-    const inherits = type !== undefined && typeTable().get(type)?.category !== "pii" ? type : undefined;
-    return { type, inherits, clean, bytes: jsonStringBytes(key), segment: formatSegment(key), shape: undefined };
+    const inherits = field !== undefined && field.category !== "pii" ? field : undefined;
+    return { field, inherits, clean, bytes: jsonStringBytes(key), segment: formatSegment(key), shape: undefined };
   }
 
   /** Remembers a placeholder the vault created during this walk (not one it gave back for a value seen before). */
@@ -804,7 +814,7 @@ class Walker {
 
   /** Reports a finding; `start` -1 for a whole value. */
   #finding(
-    type: string,
+    record: TypeRecord,
     action: FilterAction,
     source: "field" | "value",
     replacement: string | undefined,
@@ -814,7 +824,7 @@ class Walker {
   ): void {
     const path = this.#formatPath();
     const innerPath = this.#innerPath;
-    const finding: FilterFinding = { path, type, action, category: this.#categoryOf(type), source };
+    const finding: FilterFinding = { path, type: record.type, action, category: record.category, source };
     if (innerPath !== undefined) finding.innerPath = innerPath;
     if (inKey) finding.inKey = true;
     if (start !== -1) {
@@ -827,33 +837,14 @@ class Walker {
     else this.#sink.finding(finding);
   }
 
-  /** The action for a type. */
-  #settingOf(type: string): ActionSetting {
-    return this.#typeRecord(type).setting;
-  }
-
-  /** The category of a type (custom types count as secrets). */
-  #categoryOf(type: string): SensitiveCategory {
-    return this.#typeRecord(type).category;
-  }
-
-  /**
-   * What the stage does with a type, from a short list of the types seen last (a document has few, and type names
-   * are the catalogue's own strings, so comparing them is cheap), else from the configuration.
-   */
+  /** What the stage does with a type: one lookup for its action and its category. */
   #typeRecord(type: string): TypeRecord {
-    const recent = this.#config.caches.types;
-    for (let i = 0; i < recent.length; i++) {
-      const record = recent[i] as TypeRecord;
-      if (record.type === type) return record;
+    const types = this.#config.caches.types;
+    let record = types.get(type);
+    if (record === undefined) {
+      record = { type, setting: this.#config.actionFor(type), category: typeTable().get(type)?.category ?? "secret" };
+      if (types.size < CACHE_LIMIT) types.set(type, record);
     }
-    const record: TypeRecord = {
-      type,
-      setting: this.#config.actionFor(type),
-      category: typeTable().get(type)?.category ?? "secret",
-    };
-    if (recent.length >= RECENT_TYPES) recent.pop();
-    recent.unshift(record);
     return record;
   }
 

@@ -256,59 +256,17 @@ export function isPlainShape(text: string): boolean {
   return length === 36 ? isUuid(text) : text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && isIsoDate(text);
 }
 
-/** `/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/`, read once (cheaper here). */
+const UUID_SHAPE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** A UUID in its canonical 8-4-4-4-12 hex form. (An anchored regex; a character loop was measured slower.) */
 export function isUuid(text: string): boolean {
-  if (text.length !== 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const code = text.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (code !== 45) return false;
-    } else if (!isHex(code)) {
-      return false;
-    }
-  }
-  return true;
+  return UUID_SHAPE.test(text);
 }
 
-/**
- * `/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/`, read once:
- * a date, optionally a time with seconds, a fraction of 1–9 digits and a zone.
- */
+/** An ISO 8601 date, optionally with a time, seconds, a fraction of 1–9 digits and a zone. */
 export function isIsoDate(text: string): boolean {
-  const length = text.length;
-  if (length < 10 || !digitsAt(text, 0, 4) || text.charCodeAt(4) !== 45 || !digitsAt(text, 5, 2)) return false;
-  if (text.charCodeAt(7) !== 45 || !digitsAt(text, 8, 2)) return false;
-  if (length === 10) return true;
-  const separator = text.charCodeAt(10);
-  if (separator !== 84 && separator !== 32) return false;
-  if (!digitsAt(text, 11, 2) || text.charCodeAt(13) !== 58 || !digitsAt(text, 14, 2)) return false;
-  let p = 16;
-  if (text.charCodeAt(p) === 58) {
-    if (!digitsAt(text, p + 1, 2)) return false;
-    p += 3;
-    const mark = text.charCodeAt(p);
-    if (mark === 46 || mark === 44) {
-      let digits = 0;
-      while (isDigit(text.charCodeAt(p + 1 + digits))) digits++;
-      if (digits === 0 || digits > 9) return false;
-      p += 1 + digits;
-    }
-  }
-  if (p === length) return true;
-  const zone = text.charCodeAt(p);
-  if (zone === 90) return p + 1 === length;
-  if (zone !== 43 && zone !== 45) return false;
-  if (!digitsAt(text, p + 1, 2)) return false;
-  p += 3;
-  if (p === length) return true;
-  if (text.charCodeAt(p) === 58) p++;
-  return digitsAt(text, p, 2) && p + 2 === length;
-}
-
-/** True when `text[from, from + count)` are all ASCII digits (false past the end). */
-function digitsAt(text: string, from: number, count: number): boolean {
-  for (let i = from; i < from + count; i++) if (!isDigit(text.charCodeAt(i))) return false;
-  return true;
+  return ISO_SHAPE.test(text);
 }
 
 const ownProfile: TextProfile = { flags: 0, firstDigit: -1 };
