@@ -824,14 +824,25 @@ class Walker {
   ): void {
     const path = this.#formatPath();
     const innerPath = this.#innerPath;
-    const finding: FilterFinding = { path, type: record.type, action, category: record.category, source };
-    if (innerPath !== undefined) finding.innerPath = innerPath;
-    if (inKey) finding.inKey = true;
-    if (start !== -1) {
-      finding.start = start;
-      finding.end = end;
+    const type = record.type;
+    const category = record.category;
+    let finding: FilterFinding;
+    if (innerPath === undefined && !inKey && replacement !== undefined) {
+      // The common shapes, written whole (same key order as below).
+      finding =
+        start === -1
+          ? { path, type, action, category, source, replacement }
+          : { path, type, action, category, source, start, end, replacement };
+    } else {
+      finding = { path, type, action, category, source };
+      if (innerPath !== undefined) finding.innerPath = innerPath;
+      if (inKey) finding.inKey = true;
+      if (start !== -1) {
+        finding.start = start;
+        finding.end = end;
+      }
+      if (replacement !== undefined) finding.replacement = replacement;
     }
-    if (replacement !== undefined) finding.replacement = replacement;
     this.findings++;
     if (this.#pendingKey !== undefined) this.#pendingKey.push(finding);
     else this.#sink.finding(finding);

@@ -50,11 +50,19 @@ export function jsonNumberBytes(value: number): number {
   if (Number.isInteger(value) && value < 1e15 && value > -1e15) {
     let n = value < 0 ? -value : value;
     let bytes = value < 0 ? 2 : 1;
-    while (n >= 10) {
-      n = Math.floor(n / 10);
-      bytes++;
+    if (n >= 1e8) {
+      bytes += 8;
+      n = Math.floor(n / 1e8);
     }
-    return bytes;
+    if (n >= 1e4) {
+      bytes += 4;
+      n = Math.floor(n / 1e4);
+    }
+    if (n >= 100) {
+      bytes += 2;
+      n = Math.floor(n / 100);
+    }
+    return n >= 10 ? bytes + 1 : bytes;
   }
   return Number.isFinite(value) ? String(value).length : 4;
 }
