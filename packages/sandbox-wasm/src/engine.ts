@@ -85,7 +85,13 @@ export interface RunRequest {
   maxInFlight?: number;
 }
 
-type StopReason = "timeout" | "instructions" | "aborted" | "jobs";
+type StopReason = "timeout" | "instructions" | "aborted" | "jobs" | "memory";
+
+/** What the engine can see of the memory of the instance a program runs in. */
+export interface InstanceMemory {
+  /** Bytes of WebAssembly memory the instance has now (0 when unknown). */
+  memoryBytes(): number;
+}
 
 /** A guest call recorded by the bridge function, dispatched after the guest yields. */
 interface GuestCall {
@@ -113,8 +119,9 @@ export async function runProgram(
   module: QuickJSWASMModule,
   options: ResolvedOptions,
   request: RunRequest,
+  memory?: InstanceMemory,
 ): Promise<RawResult> {
-  const run = new Run(module, options, request);
+  const run = new Run(module, options, request, memory);
   try {
     return await run.execute();
   } catch (error) {
@@ -151,14 +158,28 @@ class Run {
   private readonly skills = new Map<string, string>();
   private moduleSuspect = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Instance memory size when the program started, and how far the program may grow it. */
+  private memoryBase = 0;
+  private readonly memoryBudget: number;
 
   constructor(
     private readonly module: QuickJSWASMModule,
     private readonly options: ResolvedOptions,
     private readonly request: RunRequest,
+    private readonly memory: InstanceMemory | undefined,
   ) {
     this.deadline = this.started + request.timeoutMs;
     this.maxPolls = Math.ceil(options.maxInstructions / INSTRUCTION_GRANULARITY);
+    this.memoryBudget = Math.floor(options.maxMemoryMb * 1024 * 1024);
+  }
+
+  /**
+   * Whether the program grew the instance's WebAssembly memory by more than `maxMemoryMb`. QuickJS's own heap limit
+   * counts allocations rather than bytes on this build (quickjs-emscripten#271); the growth of the memory is what the
+   * program really took from the host. Reading it costs one property access.
+   */
+  private grewTooMuch(): boolean {
+    return this.memory !== undefined && this.memory.memoryBytes() - this.memoryBase > this.memoryBudget;
   }
 
   private get abort(): AbortController {
@@ -170,6 +191,7 @@ class Run {
     if (this.stop !== undefined) return true;
     this.polls++;
     if (this.polls >= this.maxPolls) this.stop = "instructions";
+    else if (this.grewTooMuch()) this.stop = "memory";
     else if (performance.now() > this.deadline) this.stop = "timeout";
     else if (this.request.signal?.aborted === true) this.stop = "aborted";
     return this.stop !== undefined;
@@ -211,6 +233,7 @@ class Run {
       this.native = nativeOf(ctx);
       this.scratch = this.native.module._malloc(SCRATCH_BYTES);
       if (this.scratch === 0) throw new Error("out of memory allocating scratch space");
+      this.memoryBase = this.memory?.memoryBytes() ?? 0;
       if (!memoryUsageWarmed.has(this.module)) {
         // The first memory-usage computation of a module instance after an out-of-memory error was seen to corrupt
         // it: do one on each instance before any program code runs (here, not in a throwaway runtime and context at
@@ -912,6 +935,8 @@ class Run {
 
   /** Copies the output and logs out (length-checked first), builds the result. */
   private finish(value: QuickJSHandle | undefined, ok: boolean): RawResult {
+    // A builtin (one big allocation) can grow the memory between two interrupts: the same rule applies at the end.
+    if (this.stop === undefined && this.grewTooMuch()) this.stop = "memory";
     let success = ok && this.errors.length === 0 && this.stop === undefined;
     let output: unknown;
     let outputBytes = 0;
@@ -1112,6 +1137,11 @@ class Run {
         };
       case "aborted":
         return { kind: "aborted", message: "The host aborted the execution." };
+      case "memory":
+        return {
+          kind: "memory",
+          message: `The program used more than its ${this.options.maxMemoryMb} MB of memory and was stopped.`,
+        };
     }
   }
 

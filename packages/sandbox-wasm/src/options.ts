@@ -29,7 +29,9 @@ export interface WasmSandboxOptions {
    */
   timeoutMs?: number;
   /**
-   * Heap limit of the QuickJS runtime, in MiB.
+   * Memory a program may take, in MiB: the QuickJS runtime's heap limit, and the most the program may grow its
+   * instance's WebAssembly memory (checked every 10,000 steps and at the end; kind `memory`). The instance's memory is
+   * also capped at twice this plus 32 MiB.
    * @defaultValue 64
    */
   maxMemoryMb?: number;

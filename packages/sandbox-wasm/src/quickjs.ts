@@ -26,10 +26,6 @@ function loadCore(): Promise<Core> {
   return corePromise;
 }
 
-/** The default build: quickjs-emscripten's release sync variant. */
-const RELEASE = "release";
-type VariantKey = QuickJSSyncVariant | typeof RELEASE;
-
 /**
  * A compiled WebAssembly module (V8's `WebAssembly.Module`; this package compiles against ES2023 + Node types, which do
  * not declare the `WebAssembly` namespace). It can be sent to worker threads.
@@ -47,17 +43,46 @@ const webAssembly = (): WebAssemblyApi => (globalThis as unknown as { WebAssembl
 const PAGE = 65_536;
 const INITIAL_PAGES = 256;
 const MAX_PAGES = 32_768;
+const MIB = 1024 * 1024;
 
-let memoryCapBytes: number | undefined;
+/** Memory an instance may use beyond twice the heap limit: Emscripten starts at 16 MiB (static data, C stack). */
+const MEMORY_HEADROOM = 32 * MIB;
+
+/**
+ * An instance whose memory grew past this while running a program is dropped afterwards instead of kept for the next
+ * one: WebAssembly memory never shrinks, so dropping it is how the memory goes back to the host (at its next GC).
+ */
+const KEEP_GROWN_BYTES = 2 * INITIAL_PAGES * PAGE;
+
+/** Idle instances kept per variant and cap (one is enough for sequential use; more serve concurrent executions). */
+const MAX_IDLE = 4;
+
+/**
+ * The WebAssembly memory cap of an instance that runs one program with heap limit `maxMemoryMb`: twice the limit plus
+ * 32 MiB, at most 2 GiB. QuickJS's heap limit cannot bound memory alone: its Emscripten build does not see allocation
+ * sizes (it counts 8 bytes per allocation, quickjs-emscripten#271), so many medium allocations could otherwise grow
+ * the memory to 2 GiB. At the cap, allocation fails and QuickJS reports out of memory.
+ *
+ * @param maxMemoryMb - the sandbox's heap limit
+ * @returns the cap in bytes, a whole number of 64 KiB pages
+ */
+export function memoryCapBytes(maxMemoryMb: number): number {
+  return capPages(maxMemoryMb) * PAGE;
+}
+
+function capPages(maxMemoryMb: number): number {
+  const bytes = maxMemoryMb * 2 * MIB + MEMORY_HEADROOM;
+  return Math.max(INITIAL_PAGES, Math.min(MAX_PAGES, Math.ceil(bytes / PAGE)));
+}
 
 let wasmPromise: Promise<CompiledWasm | undefined> | undefined;
 
 /**
  * The release build's WebAssembly, compiled once per process: the file is read (synchronously: ~1 ms, and an
  * asynchronous read would wait behind the module loading it is meant to overlap) and compiled by V8's background
- * compiler while the main thread loads the JavaScript. The pool hands the compiled module to its workers,
- * which then only instantiate it. `undefined` when the file cannot be found next to the package (a bundled host):
- * quickjs-emscripten then loads it itself.
+ * compiler while the main thread loads the JavaScript. Every instance is made from it, in this thread and in the
+ * pool's workers, which get it from the main thread. `undefined` when the file cannot be found next to the package
+ * (a bundled host): quickjs-emscripten then loads it itself.
  */
 export function compileReleaseWasm(): Promise<CompiledWasm | undefined> {
   wasmPromise ??= (async () => {
@@ -76,93 +101,159 @@ export function useReleaseWasm(module: CompiledWasm): void {
   wasmPromise = Promise.resolve(module);
 }
 
-/**
- * Caps the WebAssembly memory of release instances made from now on (a pool worker, which runs one execution at a
- * time, caps its instance a little above `maxMemoryMb`). QuickJS's heap limit cannot do this alone: its Emscripten
- * build does not see allocation sizes (it counts 8 bytes per allocation, quickjs-emscripten#271), so many medium
- * allocations could otherwise grow the memory to 2 GiB. At the cap, allocation fails and QuickJS reports out of
- * memory.
- */
-export function capReleaseMemory(bytes: number): void {
-  memoryCapBytes = bytes;
-}
-
-async function instantiate(key: VariantKey): Promise<QuickJSWASMModule> {
-  if (key !== RELEASE) return (await loadCore()).newQuickJSWASMModuleFromVariant(key);
-  const wasm = compileReleaseWasm();
-  // Load all of quickjs-emscripten's JavaScript at once (the variant's FFI bindings and Emscripten glue are what
-  // newQuickJSWASMModuleFromVariant imports next; loading them now only warms the module cache) while V8 compiles.
-  const glue = Promise.all([
-    import("@jitl/quickjs-wasmfile-release-sync/ffi"),
-    import("@jitl/quickjs-wasmfile-release-sync/emscripten-module"),
-  ]).catch(() => undefined);
-  const [core, imported] = await Promise.all([loadCore(), import("@jitl/quickjs-wasmfile-release-sync")]);
-  const base = unwrapVariant(imported);
-  const [compiled] = await Promise.all([wasm, glue, base.importFFI(), base.importModuleLoader()]);
-  const cap = memoryCapBytes;
-  const wasmMemory =
-    cap === undefined
-      ? undefined
-      : new (webAssembly().Memory)({
-          initial: INITIAL_PAGES,
-          maximum: Math.max(INITIAL_PAGES, Math.min(MAX_PAGES, Math.ceil(cap / PAGE))),
-        });
-  const variant =
-    compiled === undefined && wasmMemory === undefined
-      ? base
-      : core.newVariant(base, {
-          ...(compiled === undefined ? {} : { wasmModule: compiled as never }),
-          ...(wasmMemory === undefined ? {} : { wasmMemory: wasmMemory as never }),
-        });
-  return core.newQuickJSWASMModuleFromVariant(variant);
-}
-
-const modules = new Map<VariantKey, Promise<QuickJSWASMModule>>();
+let glue: Promise<[Core, QuickJSSyncVariant]> | undefined;
 
 /**
- * The QuickJS module for a variant (by default the release sync build), compiled once per process and shared by
- * every sandbox. The promise is cached (no top-level await: the package must load with `require()`); a failed load is
- * retried on the next call.
- *
- * @param variant - another QuickJS build (the debug build in leak tests); omit for the release build
+ * Starts everything an instance needs (the WebAssembly compile and quickjs-emscripten's JavaScript, loaded in one go
+ * while V8 compiles) without waiting for it. Never rejects: a failure surfaces from {@link prepareQuickJS}.
  */
-export function loadQuickJS(variant?: QuickJSSyncVariant): Promise<QuickJSWASMModule> {
-  const key: VariantKey = variant ?? RELEASE;
-  let pending = modules.get(key);
-  if (pending === undefined) {
-    pending = instantiate(key).then(
-      (module) => module,
-      (error: unknown) => {
-        modules.delete(key);
-        throw new SandboxError("INTERNAL", `Could not load the QuickJS WebAssembly module: ${String(error)}`, {
-          cause: error,
-        });
-      },
+export function preloadQuickJS(variant?: QuickJSSyncVariant): void {
+  if (variant === undefined) void releaseGlue().catch(() => undefined);
+}
+
+function releaseGlue(): Promise<[Core, QuickJSSyncVariant]> {
+  void compileReleaseWasm();
+  glue ??= (async () => {
+    // The variant's FFI bindings and Emscripten glue are what newQuickJSWASMModuleFromVariant imports next; loading
+    // them now only warms the module cache.
+    const warm = Promise.all([
+      import("@jitl/quickjs-wasmfile-release-sync/ffi"),
+      import("@jitl/quickjs-wasmfile-release-sync/emscripten-module"),
+    ]).catch(() => undefined);
+    const [core, imported] = await Promise.all([loadCore(), import("@jitl/quickjs-wasmfile-release-sync")]);
+    const base = unwrapVariant(imported);
+    await Promise.all([warm, base.importFFI(), base.importModuleLoader()]);
+    return [core, base] as [Core, QuickJSSyncVariant];
+  })().catch((error: unknown) => {
+    glue = undefined;
+    throw error;
+  });
+  return glue;
+}
+
+/** Memory of each release instance (to see how far a program grew it). */
+const memories = new WeakMap<QuickJSWASMModule, { buffer: ArrayBuffer }>();
+
+async function instantiate(variant: QuickJSSyncVariant | undefined, pages: number): Promise<QuickJSWASMModule> {
+  try {
+    if (variant !== undefined) return await (await loadCore()).newQuickJSWASMModuleFromVariant(variant);
+    const [[core, base], compiled] = await Promise.all([releaseGlue(), compileReleaseWasm()]);
+    const memory = new (webAssembly().Memory)({ initial: INITIAL_PAGES, maximum: pages }) as { buffer: ArrayBuffer };
+    const module = await core.newQuickJSWASMModuleFromVariant(
+      core.newVariant(base, {
+        ...(compiled === undefined ? {} : { wasmModule: compiled as never }),
+        wasmMemory: memory as never,
+      }),
     );
-    modules.set(key, pending);
+    memories.set(module, memory);
+    return module;
+  } catch (error) {
+    throw new SandboxError("INTERNAL", `Could not load the QuickJS WebAssembly module: ${String(error)}`, {
+      cause: error,
+    });
   }
+}
+
+/** Idle instances of one variant and memory cap. */
+interface Shelf {
+  readonly variant: QuickJSSyncVariant | undefined;
+  readonly pages: number;
+  readonly idle: QuickJSWASMModule[];
+  pending: Promise<void> | undefined;
+}
+
+const shelves = new Map<QuickJSSyncVariant | undefined, Map<number, Shelf>>();
+
+function shelfFor(maxMemoryMb: number, variant: QuickJSSyncVariant | undefined): Shelf {
+  // Other builds (the debug build in leak tests) keep quickjs-emscripten's own memory: one shelf for all caps.
+  const pages = variant === undefined ? capPages(maxMemoryMb) : 0;
+  let byCap = shelves.get(variant);
+  if (byCap === undefined) {
+    byCap = new Map();
+    shelves.set(variant, byCap);
+  }
+  let shelf = byCap.get(pages);
+  if (shelf === undefined) {
+    shelf = { variant, pages, idle: [], pending: undefined };
+    byCap.set(pages, shelf);
+  }
+  return shelf;
+}
+
+/**
+ * One QuickJS instance, lent to one execution at a time: its WebAssembly memory is capped (see
+ * {@link memoryCapBytes}) and nothing else runs in it meanwhile, so a program that exhausts it affects no other.
+ */
+export interface QuickJSLease {
+  /** The instance to run the program in. */
+  readonly module: QuickJSWASMModule;
+  /** Bytes of WebAssembly memory the instance has now (0 for builds whose memory this package does not make). */
+  memoryBytes(): number;
+  /**
+   * Gives the instance back. It is kept for the next execution unless `suspect` (a program may have corrupted it),
+   * it grew past 32 MiB (dropping it returns the memory), or enough idle instances are kept already.
+   */
+  release(suspect: boolean): void;
+}
+
+function lease(shelf: Shelf, module: QuickJSWASMModule): QuickJSLease {
+  let released = false;
+  const memory = memories.get(module);
+  return {
+    module,
+    memoryBytes: () => memory?.buffer.byteLength ?? 0,
+    release(suspect) {
+      if (released) return;
+      released = true;
+      const grown = memory !== undefined && memory.buffer.byteLength > KEEP_GROWN_BYTES;
+      if (!suspect && !grown && shelf.idle.length < MAX_IDLE) shelf.idle.push(module);
+    },
+  };
+}
+
+/**
+ * Makes sure an idle instance for this heap limit is ready (instantiated from the WebAssembly compiled once per
+ * process), so the next {@link acquireQuickJS} does not wait. Concurrent calls share one instantiation.
+ *
+ * @param maxMemoryMb - the heap limit the instance's memory cap is derived from
+ * @param variant - another QuickJS build (the debug build in leak tests); omit for the release build
+ * @throws {@link SandboxError} `INTERNAL` when QuickJS cannot be loaded (the next call tries again)
+ */
+export function prepareQuickJS(maxMemoryMb: number, variant?: QuickJSSyncVariant): Promise<void> {
+  const shelf = shelfFor(maxMemoryMb, variant);
+  if (shelf.idle.length > 0) return Promise.resolve();
+  if (shelf.pending !== undefined) return shelf.pending;
+  const pending = instantiate(variant, shelf.pages).then(
+    (module) => {
+      shelf.pending = undefined;
+      if (shelf.idle.length < MAX_IDLE) shelf.idle.push(module);
+    },
+    (error: unknown) => {
+      shelf.pending = undefined;
+      throw error;
+    },
+  );
+  shelf.pending = pending;
   return pending;
 }
 
 /**
- * Forgets a module instance (after a program may have corrupted it) so the next load makes a fresh one (from the same
- * compiled WebAssembly). Only forgets `instance` if it is still the current one, so concurrent reports do not discard
- * a fresh instance.
+ * Lends an instance for one execution: an idle one if there is one, else a new one. Give it back with
+ * {@link QuickJSLease.release} when the execution is over.
+ *
+ * @param maxMemoryMb - the heap limit the instance's memory cap is derived from
+ * @param variant - another QuickJS build (the debug build in leak tests); omit for the release build
+ * @throws {@link SandboxError} `INTERNAL` when QuickJS cannot be loaded
  */
-export function forgetQuickJS(variant?: QuickJSSyncVariant, instance?: QuickJSWASMModule): void {
-  const key: VariantKey = variant ?? RELEASE;
-  const current = modules.get(key);
-  if (current === undefined) return;
-  if (instance === undefined) {
-    modules.delete(key);
-    return;
+export async function acquireQuickJS(maxMemoryMb: number, variant?: QuickJSSyncVariant): Promise<QuickJSLease> {
+  const shelf = shelfFor(maxMemoryMb, variant);
+  for (;;) {
+    const idle = shelf.idle.pop();
+    if (idle !== undefined) return lease(shelf, idle);
+    if (shelf.pending === undefined) break;
+    await shelf.pending.catch(() => undefined);
   }
-  current.then(
-    (m) => {
-      if (m === instance && modules.get(key) === current) modules.delete(key);
-    },
-    () => undefined,
-  );
+  return lease(shelf, await instantiate(variant, shelf.pages));
 }
 
 /** The slice of the low-level QuickJS FFI the hot paths use (pointers are plain numbers). */

@@ -11,7 +11,7 @@ import {
   type Session,
   type WasmSandboxOptions,
 } from "./options.js";
-import { forgetQuickJS, loadQuickJS } from "./quickjs.js";
+import { acquireQuickJS, preloadQuickJS, prepareQuickJS } from "./quickjs.js";
 import { isToolHost, toolHostFromMap } from "./tools.js";
 import type { ExecutionResult, LogEntry, ToolHost } from "./types.js";
 import { createMemoryWorkspace, type Workspace } from "./workspace.js";
@@ -227,7 +227,8 @@ export function makeSession(options: SessionOptions | undefined): Session {
 
 /**
  * Creates a sandbox for running agent code in QuickJS/WebAssembly with hard limits. The WebAssembly module is
- * compiled once per process and shared; each execution gets a fresh runtime and context.
+ * compiled once per process; each execution gets a fresh runtime and context in an instance of its own whose memory
+ * is capped at 2 × `maxMemoryMb` + 32 MiB (idle instances are kept and reused, not one per sandbox).
  *
  * @param options - limits, tools, globals, output filter, security event sink
  * @returns the sandbox
@@ -251,15 +252,10 @@ export async function createSandboxWithVariant(
   variant: QuickJSSyncVariant | undefined,
 ): Promise<WasmSandbox> {
   // Start compiling WebAssembly first, then validate options (zod loads on first use).
-  const loading = loadQuickJS(variant);
-  let core: SandboxCore;
-  try {
-    core = createCore(options, "createWasmSandbox");
-  } catch (error) {
-    loading.catch(() => undefined);
-    throw error;
-  }
-  await loading;
+  preloadQuickJS(variant);
+  const core = createCore(options, "createWasmSandbox");
+  // An idle instance with this sandbox's memory cap, ready for the first execution (shared with other sandboxes).
+  await prepareQuickJS(core.options.maxMemoryMb, variant);
   let disposed = false;
   const assertAlive = (): void => {
     if (disposed)
@@ -278,10 +274,15 @@ export async function createSandboxWithVariant(
     async execute(code, input, executeOptions) {
       assertAlive();
       const { request, session } = prepareExecution(core, code, input, executeOptions);
-      // The current module instance (a fresh one replaces an instance a program may have corrupted).
-      const module = await loadQuickJS(variant);
-      const raw = await runProgram(module, core.options, request);
-      if (raw.moduleSuspect === true) forgetQuickJS(variant, module);
+      // An instance of its own for this execution, with its memory capped; given back (or dropped if the program
+      // may have corrupted it or grew it) when it is over.
+      const lease = await acquireQuickJS(core.options.maxMemoryMb, variant);
+      let raw: RawResult | undefined;
+      try {
+        raw = await runProgram(lease.module, core.options, request, lease);
+      } finally {
+        lease.release(raw === undefined || raw.moduleSuspect === true);
+      }
       return finishResult(core, raw, request.executionId, session);
     },
     createSession(sessionOptions) {

@@ -5,14 +5,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { runProgram } from "./engine.js";
 import type { ResolvedOptions } from "./options.js";
-import { capReleaseMemory, forgetQuickJS, loadQuickJS, useReleaseWasm } from "./quickjs.js";
+import { acquireQuickJS, prepareQuickJS, useReleaseWasm } from "./quickjs.js";
 import { ensureStripper } from "./transpile.js";
 import type { ToolHost } from "./types.js";
 import type { FromWorker, ToWorker, WorkerInit, WorkspaceOp } from "./worker-protocol.js";
 import type { Workspace } from "./workspace.js";
-
-/** Memory a worker's QuickJS instance may use beyond twice the heap limit (Emscripten starts at 16 MiB). */
-const WORKER_MEMORY_HEADROOM = 32 * 1024 * 1024;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -24,9 +21,6 @@ if (port !== null) {
   const init = workerData as WorkerInit;
   const options = init.options as ResolvedOptions;
   if (init.wasm !== undefined) useReleaseWasm(init.wasm);
-  // One execution at a time: the instance's memory needs the heap limit plus room for the runtime, the context, the
-  // C stack and allocator slack, and never more.
-  capReleaseMemory(options.maxMemoryMb * 2 * 1024 * 1024 + WORKER_MEMORY_HEADROOM);
   const pending = new Map<number, Pending>();
   const aborts = new Map<number, AbortController>();
   let nextCall = 0;
@@ -40,7 +34,7 @@ if (port !== null) {
     });
 
   // Workers are long-lived: load QuickJS and the TypeScript stripper before reporting ready.
-  Promise.all([loadQuickJS(), ensureStripper()]).then(
+  Promise.all([prepareQuickJS(options.maxMemoryMb), ensureStripper()]).then(
     () => {
       port.on("message", (message: ToWorker) => {
         if (message.type === "reply") {
@@ -83,20 +77,26 @@ if (port !== null) {
               usage: () => fs("usage") as Promise<{ bytes: number; files: number }>,
             }
           : undefined;
-        loadQuickJS()
-          .then((module) =>
-            runProgram(module, options, {
-              code: message.code,
-              input: message.input,
-              executionId: message.executionId,
-              timeoutMs: message.timeoutMs,
-              signal: controller.signal,
-              tools,
-              workspace,
-              hasSessionState: message.hasSessionState,
-              sessionState: message.sessionState,
-            }).then((raw) => {
-              if (raw.moduleSuspect === true) forgetQuickJS(undefined, module);
+        // Each execution runs in an instance with its memory capped (2 × maxMemoryMb + 32 MiB), given back after.
+        acquireQuickJS(options.maxMemoryMb)
+          .then((lease) =>
+            runProgram(
+              lease.module,
+              options,
+              {
+                code: message.code,
+                input: message.input,
+                executionId: message.executionId,
+                timeoutMs: message.timeoutMs,
+                signal: controller.signal,
+                tools,
+                workspace,
+                hasSessionState: message.hasSessionState,
+                sessionState: message.sessionState,
+              },
+              lease,
+            ).then((raw) => {
+              lease.release(raw.moduleSuspect === true);
               return raw;
             }),
           )

@@ -1,19 +1,76 @@
 import { describe, expect, it } from "vitest";
-import { compileReleaseWasm, loadQuickJS, nativeOf, newRawFunction } from "../src/quickjs.js";
+import { acquireQuickJS, compileReleaseWasm, memoryCapBytes, nativeOf, newRawFunction } from "../src/quickjs.js";
 
 describe("QuickJS loading", () => {
-  it("compiles the release WebAssembly once per process and instantiates the module once", async () => {
+  it("compiles the release WebAssembly once per process and reuses idle instances", async () => {
     const compiled = await compileReleaseWasm();
     expect(compiled).toBeDefined();
     expect(await compileReleaseWasm()).toBe(compiled);
-    expect(await loadQuickJS()).toBe(await loadQuickJS());
+    const a = await acquireQuickJS(64);
+    a.release(false);
+    const b = await acquireQuickJS(64);
+    expect(b.module).toBe(a.module);
+    b.release(false);
+  });
+
+  it("lends each concurrent execution its own instance; a suspect one is never lent again", async () => {
+    const a = await acquireQuickJS(64);
+    const b = await acquireQuickJS(64);
+    expect(b.module).not.toBe(a.module);
+    a.release(true);
+    b.release(false);
+    const c = await acquireQuickJS(64);
+    expect(c.module).toBe(b.module);
+    const d = await acquireQuickJS(64);
+    expect(d.module).not.toBe(a.module);
+    c.release(false);
+    d.release(false);
+  });
+
+  it("caps each instance's memory from maxMemoryMb: different limits, different caps", async () => {
+    expect(memoryCapBytes(8)).toBe(48 * 1024 * 1024);
+    expect(memoryCapBytes(64)).toBe(160 * 1024 * 1024);
+    expect(memoryCapBytes(4096)).toBe(2 * 1024 * 1024 * 1024);
+    const small = await acquireQuickJS(8);
+    const large = await acquireQuickJS(64);
+    expect(small.module).not.toBe(large.module);
+    const grow = (lease: typeof small): number => {
+      const rt = lease.module.newRuntime();
+      const ctx = rt.newContext();
+      const native = nativeOf(ctx);
+      // Allocate 1 MiB blocks straight from the instance's allocator until it refuses.
+      const blocks: number[] = [];
+      for (let i = 0; i < 4096; i++) {
+        const p = native.module._malloc(1024 * 1024);
+        if (p === 0) break;
+        blocks.push(p);
+      }
+      const reached = lease.memoryBytes();
+      for (const p of blocks) native.module._free(p);
+      ctx.dispose();
+      rt.dispose();
+      return reached;
+    };
+    const smallReached = grow(small);
+    const largeReached = grow(large);
+    expect(smallReached).toBeLessThanOrEqual(memoryCapBytes(8));
+    expect(smallReached).toBeGreaterThan(memoryCapBytes(8) - 4 * 1024 * 1024);
+    expect(largeReached).toBeLessThanOrEqual(memoryCapBytes(64));
+    expect(largeReached).toBeGreaterThan(memoryCapBytes(64) - 4 * 1024 * 1024);
+    // Grown past 32 MiB: dropped, not kept for the next execution.
+    small.release(false);
+    large.release(false);
+    const next = await acquireQuickJS(8);
+    expect(next.module).not.toBe(small.module);
+    expect(next.memoryBytes()).toBe(16 * 1024 * 1024);
+    next.release(false);
   });
 });
 
 describe("newRawFunction", () => {
   it("routes only its own function around the wrapper; other host functions keep working", async () => {
-    const module = await loadQuickJS();
-    const rt = module.newRuntime();
+    const lease = await acquireQuickJS(64);
+    const rt = lease.module.newRuntime();
     const ctx = rt.newContext();
     const { ffi } = nativeOf(ctx);
     const native = nativeOf(ctx);
@@ -39,5 +96,6 @@ describe("newRawFunction", () => {
     result.dispose();
     ctx.dispose();
     rt.dispose();
+    lease.release(false);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWasmSandbox, isSandboxError, type WasmSandbox } from "../src/index.js";
-import { loadQuickJS } from "../src/quickjs.js";
+import { compileReleaseWasm } from "../src/quickjs.js";
 
 let sandbox: WasmSandbox;
 beforeAll(async () => {
@@ -132,9 +132,9 @@ describe("execute", () => {
   });
 
   it("compiles the WebAssembly module once per process and reuses it", async () => {
-    const a = await loadQuickJS();
+    const compiled = await compileReleaseWasm();
     const other = await createWasmSandbox();
-    expect(await loadQuickJS()).toBe(a);
+    expect(await compileReleaseWasm()).toBe(compiled);
     expect((await other.execute("return 2")).output).toBe(2);
     other.dispose();
   });

@@ -8,7 +8,7 @@ import {
   type WasmSandbox,
 } from "../src/index.js";
 import { resolveOptions } from "../src/options.js";
-import { loadQuickJS } from "../src/quickjs.js";
+import { acquireQuickJS } from "../src/quickjs.js";
 
 interface Seen {
   id: string;
@@ -233,7 +233,8 @@ describe("tool bridge", () => {
     expect(limited.metrics.toolCalls).toBe(5);
     s.dispose();
     // Workspace calls do not count as tool calls; what bounds them is the number in flight.
-    const raw = await runProgram(await loadQuickJS(), resolveOptions({}), {
+    const lease = await acquireQuickJS(64);
+    const raw = await runProgram(lease.module, resolveOptions({}), {
       code: "const ps = []; for (let i = 0; i < 60; i++) ps.push(fs.exists('a').then(() => 'ok', (e) => e.name + ': ' + e.message)); return [...new Set(await Promise.all(ps))];",
       input: undefined,
       executionId: "flight",
@@ -242,6 +243,7 @@ describe("tool bridge", () => {
       hasSessionState: false,
       maxInFlight: 50,
     });
+    lease.release(false);
     expect(raw.output).toEqual(["ok", "RangeError: too many tool calls in flight"]);
   });
 });
