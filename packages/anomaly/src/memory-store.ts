@@ -76,12 +76,31 @@ const BLOCK_SHIFT = 12;
 const BLOCK_RECORDS = 1 << BLOCK_SHIFT;
 const BLOCK_MASK = BLOCK_RECORDS - 1;
 const NONE = -1;
+/** Smallest key-table size (entries); it doubles while more than half full. */
+const MIN_TABLE = 1024;
+
+/**
+ * Seeded 32-bit hash of a user id for the key table (a multiply-xorshift per UTF-16 unit, then a final mix). The seed
+ * is random per store, so which ids collide cannot be chosen in advance from outside.
+ */
+function hashId(id: string, seed: number): number {
+  let h = seed ^ id.length;
+  for (let i = 0; i < id.length; i++) {
+    h = Math.imul(h ^ id.charCodeAt(i), 0x9e3779b1);
+    h ^= h >>> 15;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
 
 /**
  * Create the in-memory LRU profile store (the detector's default).
  *
- * Work per update is O(1): one `Map` lookup, a move to the front of an index-linked LRU list, and at most one idle
- * profile reclaimed from the tail.
+ * Work per update is O(1): one probe sequence in an open-addressing key table (typed arrays; on average about one
+ * entry), a move to the front of an index-linked LRU list, and at most one idle profile reclaimed from the tail. Per
+ * profile it holds the 512-byte record, 16 bytes of LRU bookkeeping (last access, previous, next: one cache line), 8 to
+ * 16 bytes of key table and a reference to the id string.
  *
  * @param options - cap and idle time
  * @returns the store
@@ -101,13 +120,20 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw invalidOptions("createMemoryProfileStore", parsed.error);
   const { maxProfiles, idleTtlMs } = parsed.data;
+  const seed = (Math.random() * 0x1_0000_0000) | 0;
 
-  const index = new Map<string, number>();
+  // Key table: open addressing with linear probing, pairs [hash, slot + 1] (0 = empty) in one Int32Array, so a lookup
+  // usually reads one cache line of it, then compares the id with `keys[slot]` (a pointer comparison when the caller
+  // passes the same string). Deletion shifts later entries back (no tombstones).
+  let table = new Int32Array(2 * MIN_TABLE);
+  let tableMask = MIN_TABLE - 1;
+  let count = 0;
   let blocks: Float64Array[] = [];
   let keys: (string | undefined)[] = [];
-  let lastAccess = new Float64Array(0);
-  let prev = new Int32Array(0);
-  let next = new Int32Array(0);
+  // LRU bookkeeping, 16 bytes per slot in one buffer: meta[2·slot] = last access (float64), links[4·slot + 2] =
+  // previous (more recent) slot, links[4·slot + 3] = next (less recent) slot.
+  let meta = new Float64Array(0);
+  let links = new Int32Array(0);
   let slotsUsed = 0; // slots ever handed out (the high-water mark)
   let free: number[] = [];
   let head = NONE; // most recently used
@@ -115,33 +141,83 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
   let evictions = 0;
   let disposed = false;
 
-  function ensureSlots(count: number): void {
-    while (blocks.length * BLOCK_RECORDS < count) blocks.push(new Float64Array(BLOCK_RECORDS * PROFILE_RECORD_LENGTH));
-    if (count <= prev.length) return;
-    const capacity = Math.min(maxProfiles, Math.max(1024, prev.length * 2, count));
-    const grow = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const fresh = make(capacity);
-      fresh.set(old);
-      return fresh;
-    };
-    lastAccess = grow(lastAccess, (n) => new Float64Array(n));
-    prev = grow(prev, (n) => new Int32Array(n));
-    next = grow(next, (n) => new Int32Array(n));
+  function find(userId: string): number {
+    const h = hashId(userId, seed);
+    const mask = tableMask;
+    let i = h & mask;
+    for (;;) {
+      const entry = table[2 * i + 1] as number;
+      if (entry === 0) return NONE;
+      if (table[2 * i] === h && keys[entry - 1] === userId) return entry - 1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  function place(h: number, slot: number): void {
+    const mask = tableMask;
+    let i = h & mask;
+    while (table[2 * i + 1] !== 0) i = (i + 1) & mask;
+    table[2 * i] = h;
+    table[2 * i + 1] = slot + 1;
+  }
+
+  function insertKey(userId: string, slot: number): void {
+    if (2 * (count + 1) > tableMask + 1) {
+      // More than half full: double and re-place every entry (amortised O(1) per insert).
+      const old = table;
+      table = new Int32Array(old.length * 2);
+      tableMask = old.length - 1;
+      for (let i = 1; i < old.length; i += 2) if (old[i] !== 0) place(old[i - 1] as number, (old[i] as number) - 1);
+    }
+    place(hashId(userId, seed), slot);
+    count++;
+  }
+
+  function removeKey(userId: string, slot: number): void {
+    const mask = tableMask;
+    let i = hashId(userId, seed) & mask;
+    while (table[2 * i + 1] !== slot + 1) i = (i + 1) & mask;
+    // Backward-shift deletion: move back every later entry of the run that may live at the freed position.
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const entry = table[2 * j + 1] as number;
+      if (entry === 0) break;
+      const home = (table[2 * j] as number) & mask;
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        table[2 * i] = table[2 * j] as number;
+        table[2 * i + 1] = entry;
+        i = j;
+      }
+    }
+    table[2 * i] = 0;
+    table[2 * i + 1] = 0;
+    count--;
+  }
+
+  function ensureSlots(slots: number): void {
+    while (blocks.length * BLOCK_RECORDS < slots) blocks.push(new Float64Array(BLOCK_RECORDS * PROFILE_RECORD_LENGTH));
+    if (2 * slots <= meta.length) return;
+    const capacity = Math.min(maxProfiles, Math.max(1024, meta.length, slots));
+    const fresh = new Float64Array(2 * capacity);
+    fresh.set(meta);
+    meta = fresh;
+    links = new Int32Array(fresh.buffer);
   }
 
   function unlink(slot: number): void {
-    const p = prev[slot] as number;
-    const n = next[slot] as number;
+    const p = links[4 * slot + 2] as number;
+    const n = links[4 * slot + 3] as number;
     if (p === NONE) head = n;
-    else next[p] = n;
+    else links[4 * p + 3] = n;
     if (n === NONE) tail = p;
-    else prev[n] = p;
+    else links[4 * n + 2] = p;
   }
 
   function pushFront(slot: number): void {
-    prev[slot] = NONE;
-    next[slot] = head;
-    if (head !== NONE) prev[head] = slot;
+    links[4 * slot + 2] = NONE;
+    links[4 * slot + 3] = head;
+    if (head !== NONE) links[4 * head + 2] = slot;
     head = slot;
     if (tail === NONE) tail = slot;
   }
@@ -154,7 +230,7 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
   function evict(slot: number): void {
     unlink(slot);
     const key = keys[slot];
-    if (key !== undefined) index.delete(key);
+    if (key !== undefined) removeKey(key, slot);
     keys[slot] = undefined;
     free.push(slot);
     evictions++;
@@ -171,9 +247,9 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
       slot = free.pop() as number;
     }
     clearRecord(slot);
-    lastAccess[slot] = Number.NEGATIVE_INFINITY;
+    meta[2 * slot] = Number.NEGATIVE_INFINITY;
     keys[slot] = userId;
-    index.set(userId, slot);
+    insertKey(userId, slot);
     pushFront(slot);
     return slot;
   }
@@ -185,7 +261,7 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
   const store: MemoryProfileStore = {
     synchronous: true,
     get size() {
-      return index.size;
+      return count;
     },
     capacity: maxProfiles,
     get evictions() {
@@ -196,33 +272,33 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
     },
     update(userId: string, now: number, mutate: ProfileMutator): void {
       assertAlive();
-      let slot = index.get(userId);
-      if (slot === undefined) {
+      let slot = find(userId);
+      if (slot === NONE) {
         slot = allocate(userId);
       } else {
-        if (now - (lastAccess[slot] as number) > idleTtlMs) clearRecord(slot);
+        if (now - (meta[2 * slot] as number) > idleTtlMs) clearRecord(slot);
         if (slot !== head) {
           unlink(slot);
           pushFront(slot);
         }
       }
-      if (now > (lastAccess[slot] as number)) lastAccess[slot] = now;
+      if (now > (meta[2 * slot] as number)) meta[2 * slot] = now;
       // Reclaim at most one idle profile from the cold end per update: O(1), and idle users do not pile up.
-      if (tail !== NONE && tail !== slot && now - (lastAccess[tail] as number) > idleTtlMs) evict(tail);
+      if (tail !== NONE && tail !== slot && now - (meta[2 * tail] as number) > idleTtlMs) evict(tail);
       mutate(blocks[slot >>> BLOCK_SHIFT] as Float64Array, (slot & BLOCK_MASK) * PROFILE_RECORD_LENGTH);
     },
     read(userId: string, now: number): Float64Array | undefined {
       assertAlive();
-      const slot = index.get(userId);
-      if (slot === undefined || now - (lastAccess[slot] as number) > idleTtlMs) return undefined;
+      const slot = find(userId);
+      if (slot === NONE || now - (meta[2 * slot] as number) > idleTtlMs) return undefined;
       const start = (slot & BLOCK_MASK) * PROFILE_RECORD_LENGTH;
       const record = (blocks[slot >>> BLOCK_SHIFT] as Float64Array).slice(start, start + PROFILE_RECORD_LENGTH);
       return record[0] === 0 ? undefined : record;
     },
     delete(userId: string): boolean {
       assertAlive();
-      const slot = index.get(userId);
-      if (slot === undefined) return false;
+      const slot = find(userId);
+      if (slot === NONE) return false;
       evict(slot);
       evictions--; // an explicit delete is not an eviction
       return true;
@@ -230,7 +306,7 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
     evictIdle(now: number): number {
       assertAlive();
       let dropped = 0;
-      while (tail !== NONE && now - (lastAccess[tail] as number) > idleTtlMs) {
+      while (tail !== NONE && now - (meta[2 * tail] as number) > idleTtlMs) {
         evict(tail);
         dropped++;
       }
@@ -238,16 +314,17 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
     },
     clear(): void {
       assertAlive();
-      index.clear();
+      table = new Int32Array(2 * MIN_TABLE);
+      tableMask = MIN_TABLE - 1;
+      count = 0;
       keys = [];
       free = [];
       slotsUsed = 0;
       head = NONE;
       tail = NONE;
       blocks = [];
-      lastAccess = new Float64Array(0);
-      prev = new Int32Array(0);
-      next = new Int32Array(0);
+      meta = new Float64Array(0);
+      links = new Int32Array(0);
     },
     dispose(): void {
       if (disposed) return;
