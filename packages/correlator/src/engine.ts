@@ -216,7 +216,10 @@ export class Engine implements MatchSink {
     absorbMatch(record, match, limits);
     this.threats.add(record);
     this.counters.threatsDetected++;
-    runtime.suppress[slot] = spec.suppressMs > 0 ? { threat: record, until: match.end + spec.suppressMs } : undefined;
+    runtime.setSuppression(
+      slot,
+      spec.suppressMs > 0 ? { threat: record, until: match.end + spec.suppressMs } : undefined,
+    );
     this.notices.push({ name: "threat_detected", record, reason: "detected" });
   }
 
@@ -411,7 +414,7 @@ export class Engine implements MatchSink {
           const threat = records.get(id);
           if (runtime === undefined || threat === undefined || runtime.table !== table)
             throw new Error(`suppression for pattern #${i} refers to unknown threat ${id} or another table`);
-          runtime.suppress[slot] = { threat, until };
+          runtime.setSuppression(slot, { threat, until });
           table.mark(slot, runtime.owner);
         }
       }

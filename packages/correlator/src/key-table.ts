@@ -2,6 +2,11 @@
 export interface SlotOwner {
   /** Forget everything stored for `slot`. */
   clearSlot(slot: number): void;
+  /**
+   * The table can now hold `capacity` slots: grow per-slot arrays to that length (filled, never with holes), so they
+   * stay fast arrays. A plain array written far past its length would turn into a slow dictionary.
+   */
+  growSlots?(capacity: number): void;
 }
 
 /** Why a key left the table. */
@@ -9,12 +14,51 @@ export type KeyRemoval = "evicted" | "expired";
 
 const NONE = -1;
 const INITIAL_CAPACITY = 256;
+/** An insert that probes further than this re-seeds the hash and rebuilds the index (a defence against flooding). */
+const MAX_PROBES = 48;
+
+/** A random 32-bit seed: the key index's layout is unpredictable to whoever chooses the keys. */
+function randomSeed(): number {
+  return (Math.random() * 0x100000000) | 0;
+}
+
+/**
+ * The index's 32-bit hash of a key: FNV-1a over the UTF-16 code units from a per-table seed, then the MurmurHash3
+ * finaliser so every bit of the state reaches the low bits the index uses.
+ *
+ * @param key - a group key
+ * @param seed - the table's seed
+ * @returns a signed 32-bit hash
+ */
+export function indexHash(key: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/** The number of index buckets for a slot capacity: a power of two, at least twice the capacity (load ≤ 0.5). */
+function bucketsFor(capacity: number): number {
+  let n = 16;
+  while (n < capacity * 2) n *= 2;
+  return n;
+}
 
 /**
  * The group keys of one group-by, each in a numbered slot, in least-recently-used order.
  *
- * Patterns grouping by the same fields share one table, so a key costs one map entry however many patterns track
- * it. Slots are recycled; the LRU list lives in typed arrays (no object per key). When the table is full, inserting a
+ * Patterns grouping by the same fields share one table, so a key costs one index entry however many patterns track
+ * it. Slots are recycled; the LRU list lives in typed arrays (no object per key). Keys are found through an
+ * open-addressing index in a typed array (pairs of hash and slot, linear probing, backward-shift deletion): unlike a
+ * `Map` under constant insert/evict churn, it never rehashes into fresh memory or leaves deleted entries behind, and
+ * a miss compares stored hashes instead of reading other keys' strings. When the table is full, inserting a
  * new key evicts the least recently used one; keys idle for longer than `horizonMs` (the longest window or suppression
  * of the patterns using the table) are expired from the LRU end as new keys arrive.
  */
@@ -29,7 +73,14 @@ export class KeyTable {
   evictions = 0;
   /** Keys dropped because they were idle past the horizon. */
   expirations = 0;
-  private readonly slots = new Map<string, number>();
+  /** Pairs `[hash, slot]` per bucket; slot -1 marks an empty bucket. */
+  private index: Int32Array;
+  private indexMask: number;
+  /** Per slot, its key's index hash. */
+  private hashes: Int32Array;
+  private seed: number = randomSeed();
+  private count = 0;
+  private insertsSinceRebuild = 0;
   private keys: (string | undefined)[] = [];
   private lastSeen: Float64Array;
   private prev: Int32Array;
@@ -57,11 +108,20 @@ export class KeyTable {
     this.lastSeen = new Float64Array(capacity);
     this.prev = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
+    this.hashes = new Int32Array(capacity);
+    const buckets = bucketsFor(capacity);
+    this.index = new Int32Array(buckets * 2).fill(NONE);
+    this.indexMask = buckets - 1;
+  }
+
+  /** How many slots the per-slot arrays hold now (grows up to `maxKeys`). */
+  get capacity(): number {
+    return this.lastSeen.length;
   }
 
   /** How many keys are tracked. */
   get size(): number {
-    return this.slots.size;
+    return this.count;
   }
 
   /**
@@ -75,6 +135,7 @@ export class KeyTable {
     this.owners.push(owner);
     this.words = Math.ceil(this.owners.length / 32);
     this.masks = new Uint32Array(this.lastSeen.length * this.words);
+    owner.growSlots?.(this.lastSeen.length);
     return this.owners.length - 1;
   }
 
@@ -97,8 +158,7 @@ export class KeyTable {
    */
   find(key: string): number {
     if (key === this.lastKey) return this.lastSlot;
-    const slot = this.slots.get(key);
-    return slot === undefined ? NONE : slot;
+    return this.lookup(key, indexHash(key, this.seed));
   }
 
   /**
@@ -117,9 +177,10 @@ export class KeyTable {
       if (owner >= 0) this.mark(this.lastSlot, owner);
       return this.lastSlot;
     }
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      slot = this.insert(key, time, restoring);
+    const h = indexHash(key, this.seed);
+    let slot = this.lookup(key, h);
+    if (slot === NONE) {
+      slot = this.insert(key, h, time, restoring);
     } else if (slot !== this.head) {
       this.unlink(slot);
       this.pushHead(slot);
@@ -166,7 +227,8 @@ export class KeyTable {
       }
       this.masks[at] = 0;
     }
-    this.slots.delete(key);
+    this.unindex(slot);
+    this.count--;
     if (this.lastKey === key) this.lastKey = undefined;
     this.keys[slot] = undefined;
     this.unlink(slot);
@@ -223,16 +285,87 @@ export class KeyTable {
     return out;
   }
 
-  private insert(key: string, time: number, restoring: boolean): number {
+  /** The slot of a key with index hash `h`, or -1. */
+  private lookup(key: string, h: number): number {
+    const index = this.index;
+    const mask = this.indexMask;
+    let p = h & mask;
+    for (;;) {
+      const slot = index[2 * p + 1] as number;
+      if (slot === NONE) return NONE;
+      if (index[2 * p] === h && this.keys[slot] === key) return slot;
+      p = (p + 1) & mask;
+    }
+  }
+
+  /** Adds a used slot to the index; returns how many buckets it probed. */
+  private addToIndex(slot: number, h: number): number {
+    const index = this.index;
+    const mask = this.indexMask;
+    let p = h & mask;
+    let probes = 1;
+    while ((index[2 * p + 1] as number) !== NONE) {
+      p = (p + 1) & mask;
+      probes++;
+    }
+    index[2 * p] = h;
+    index[2 * p + 1] = slot;
+    return probes;
+  }
+
+  /** Removes a slot from the index, shifting later entries of its probe run back so no lookup needs a tombstone. */
+  private unindex(slot: number): void {
+    const index = this.index;
+    const mask = this.indexMask;
+    let hole = (this.hashes[slot] as number) & mask;
+    while ((index[2 * hole + 1] as number) !== slot) hole = (hole + 1) & mask;
+    let q = hole;
+    for (;;) {
+      q = (q + 1) & mask;
+      const s = index[2 * q + 1] as number;
+      if (s === NONE) break;
+      const home = (index[2 * q] as number) & mask;
+      // The entry at q may move into the hole when the hole lies on its probe path (from its home up to q).
+      if (((q - home) & mask) >= ((q - hole) & mask)) {
+        index[2 * hole] = index[2 * q] as number;
+        index[2 * hole + 1] = s;
+        hole = q;
+      }
+    }
+    index[2 * hole + 1] = NONE;
+  }
+
+  /** Rebuilds the index for `buckets` buckets; with `reseed`, under a new seed (every key hashed again). */
+  private rebuild(buckets: number, reseed: boolean): void {
+    if (reseed) this.seed = randomSeed();
+    this.index = new Int32Array(buckets * 2).fill(NONE);
+    this.indexMask = buckets - 1;
+    for (let slot = 0; slot < this.used; slot++) {
+      const key = this.keys[slot];
+      if (key === undefined) continue;
+      if (reseed) this.hashes[slot] = indexHash(key, this.seed);
+      this.addToIndex(slot, this.hashes[slot] as number);
+    }
+    this.insertsSinceRebuild = 0;
+  }
+
+  private insert(key: string, h: number, time: number, restoring: boolean): number {
     if (!restoring) this.expire(time, 2);
-    if (this.slots.size >= this.maxKeys && this.tail !== NONE) this.remove(this.tail, "evicted");
+    if (this.count >= this.maxKeys && this.tail !== NONE) this.remove(this.tail, "evicted");
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       if (this.used === this.lastSeen.length) this.grow();
       slot = this.used++;
     }
-    this.slots.set(key, slot);
     this.keys[slot] = key;
+    this.hashes[slot] = h;
+    this.count++;
+    this.insertsSinceRebuild++;
+    // A long probe run means many keys share hash bits: unlikely by chance at load ≤ 0.5, so re-seed (at most once
+    // per capacity's worth of inserts, which keeps the rebuilds' cost linear).
+    if (this.addToIndex(slot, h) > MAX_PROBES && this.insertsSinceRebuild >= this.lastSeen.length) {
+      this.rebuild(this.indexMask + 1, true);
+    }
     this.lastSeen[slot] = time;
     this.pushHead(slot);
     return slot;
@@ -249,9 +382,14 @@ export class KeyTable {
     const masks = new Uint32Array(capacity * this.words);
     masks.set(this.masks);
     this.masks = masks;
+    const hashes = new Int32Array(capacity);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+    if (bucketsFor(capacity) > this.indexMask + 1) this.rebuild(bucketsFor(capacity), false);
     this.lastSeen = lastSeen;
     this.prev = prev;
     this.next = next;
+    for (let i = 0; i < this.owners.length; i++) (this.owners[i] as SlotOwner).growSlots?.(capacity);
   }
 
   private unlink(slot: number): void {

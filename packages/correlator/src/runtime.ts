@@ -1,6 +1,6 @@
 import type { SecurityEvent } from "./event.js";
 import { compileAccessor, compileFilter, type EventFilter, filterTypes, keyText, type Predicate } from "./filter.js";
-import { boundKey, MAX_KEY_LENGTH } from "./hash.js";
+import { boundKey, fnv1a32, MAX_KEY_LENGTH } from "./hash.js";
 import type { KeyTable, SlotOwner } from "./key-table.js";
 import type { PatternOutput } from "./patterns.js";
 import type { MatchReport, ThreatPatternInfo, ThreatRecord } from "./threats.js";
@@ -38,6 +38,20 @@ export function compileKeyReader(groupBy: readonly string[], aliases?: Readonly<
     }
     return key.length > MAX_KEY_LENGTH ? boundKey(key) : key;
   };
+}
+
+/**
+ * A copy of a per-slot array at a new length, the new entries `undefined` (no holes: the array stays a fast array).
+ *
+ * @param array - the current array
+ * @param capacity - the new length
+ * @returns the grown array (the same one when it is long enough)
+ */
+function grown<T>(array: (T | undefined)[], capacity: number): (T | undefined)[] {
+  if (array.length >= capacity) return array;
+  const copy = new Array<T | undefined>(capacity).fill(undefined);
+  for (let i = 0; i < array.length; i++) copy[i] = array[i];
+  return copy;
 }
 
 /** One filter of a pattern, compiled, with the readers that apply to events it takes. */
@@ -101,8 +115,11 @@ export interface RuntimeLimits {
 export abstract class PatternRuntime implements SlotOwner {
   /** Per-slot state. */
   protected cells: unknown[] = [];
-  /** Per-slot suppression. */
-  readonly suppress: (Suppression | undefined)[] = [];
+  /**
+   * Per-slot suppression (read-only outside: write with {@link PatternRuntime.setSuppression}). Suppressions are rare,
+   * so this array grows only when one is set; reading past its end gives `undefined`.
+   */
+  suppress: (Suppression | undefined)[] = [];
   /** Partial matches (or key states) discarded by `until`, expiry or the per-key cap. */
   discarded = 0;
   /** This pattern's owner index in its key table. */
@@ -151,6 +168,25 @@ export abstract class PatternRuntime implements SlotOwner {
 
   /** Kind-specific processing. */
   protected abstract step(event: SecurityEvent): void;
+
+  /** @param capacity - the table's new slot capacity */
+  growSlots(capacity: number): void {
+    this.cells = grown(this.cells, capacity);
+  }
+
+  /**
+   * Sets or clears the suppression of a slot.
+   *
+   * @param slot - a used slot
+   * @param suppression - the suppression, or `undefined`
+   */
+  setSuppression(slot: number, suppression: Suppression | undefined): void {
+    if (slot >= this.suppress.length) {
+      if (suppression === undefined) return;
+      this.suppress = grown(this.suppress, this.table.capacity);
+    }
+    this.suppress[slot] = suppression;
+  }
 
   /** @param slot - a slot being freed */
   clearSlot(slot: number): void {
@@ -306,42 +342,59 @@ export class ThresholdRuntime extends CountingRuntime {
 /** The distinct values of one key, oldest last-seen first. */
 abstract class DistinctState {
   abstract readonly size: number;
-  /** Drops values last seen before `cutoff`. */
-  abstract expire(cutoff: number): void;
+  /** Drops values last seen before `cutoff`; returns the oldest remaining last-seen time (`Infinity` when empty). */
+  abstract expire(cutoff: number): number;
   /** Adds or refreshes a value with its latest event. */
   abstract put(value: string, event: SecurityEvent): void;
   /** Values and their latest events, oldest first. */
   abstract entries(): { values: string[]; events: SecurityEvent[] };
 }
 
-/** Up to a few dozen values: two parallel arrays, no hashing and no Map to allocate. */
+/**
+ * Up to a few dozen values: parallel arrays, no Map to allocate. Each value's 32-bit hash sits next to it in a packed
+ * array, so looking a value up compares small integers and reads only the stored strings whose hash is equal (the
+ * stored strings are scattered in memory; comparing against each of them costs a cache miss).
+ */
 class SmallDistinct extends DistinctState {
   private readonly values: string[] = [];
+  private readonly hashes: number[] = [];
   private readonly events: SecurityEvent[] = [];
   get size(): number {
     return this.values.length;
   }
-  expire(cutoff: number): void {
+  expire(cutoff: number): number {
+    const events = this.events;
     let n = 0;
-    while (n < this.events.length && (this.events[n] as SecurityEvent).timestamp < cutoff) n++;
+    while (n < events.length && (events[n] as SecurityEvent).timestamp < cutoff) n++;
     if (n > 0) {
       // copyWithin + length: unlike splice, no array of removed items is allocated
       this.values.copyWithin(0, n);
       this.values.length -= n;
-      this.events.copyWithin(0, n);
-      this.events.length -= n;
+      this.hashes.copyWithin(0, n);
+      this.hashes.length -= n;
+      events.copyWithin(0, n);
+      events.length -= n;
     }
+    return events.length > 0 ? (events[0] as SecurityEvent).timestamp : Number.POSITIVE_INFINITY;
   }
   put(value: string, event: SecurityEvent): void {
-    const i = this.values.indexOf(value);
-    if (i >= 0) {
-      this.values.copyWithin(i, i + 1);
-      this.values[this.values.length - 1] = value;
+    const values = this.values;
+    const hashes = this.hashes;
+    const h = fnv1a32(value) | 0;
+    let i = 0;
+    const n = hashes.length;
+    while (i < n && (hashes[i] !== h || values[i] !== value)) i++;
+    if (i < n) {
+      values.copyWithin(i, i + 1);
+      values[n - 1] = value;
+      hashes.copyWithin(i, i + 1);
+      hashes[n - 1] = h;
       this.events.copyWithin(i, i + 1);
-      this.events[this.events.length - 1] = event;
+      this.events[n - 1] = event;
       return;
     }
-    this.values.push(value);
+    values.push(value);
+    hashes.push(h);
     this.events.push(event);
   }
   entries(): { values: string[]; events: SecurityEvent[] } {
@@ -355,11 +408,12 @@ class LargeDistinct extends DistinctState {
   get size(): number {
     return this.map.size;
   }
-  expire(cutoff: number): void {
+  expire(cutoff: number): number {
     for (const [v, e] of this.map) {
-      if (e.timestamp >= cutoff) break;
+      if (e.timestamp >= cutoff) return e.timestamp;
       this.map.delete(v);
     }
+    return Number.POSITIVE_INFINITY;
   }
   put(value: string, event: SecurityEvent): void {
     this.map.delete(value);
@@ -375,6 +429,26 @@ const SMALL_DISTINCT = 32;
 
 /** N distinct values of a field per key within a sliding window. A match consumes its values. */
 export class DistinctRuntime extends CountingRuntime {
+  /**
+   * Per slot, a lower bound of the oldest last-seen time in the key's state: while it is inside the window nothing can
+   * expire, so the common step skips the expiry scan (which reads old events scattered in memory).
+   */
+  private oldest: Float64Array;
+
+  constructor(spec: RuntimeSpec, table: KeyTable, sink: MatchSink, limits: RuntimeLimits, threshold: number) {
+    super(spec, table, sink, limits, threshold);
+    this.oldest = new Float64Array(table.capacity).fill(Number.NEGATIVE_INFINITY);
+  }
+
+  override growSlots(capacity: number): void {
+    super.growSlots(capacity);
+    // Called once by the base constructor, before this class's fields exist: the constructor sizes the array then.
+    if (this.oldest === undefined || this.oldest.length >= capacity) return;
+    const oldest = new Float64Array(capacity).fill(Number.NEGATIVE_INFINITY);
+    oldest.set(this.oldest);
+    this.oldest = oldest;
+  }
+
   private distinctValue(event: SecurityEvent): string | undefined {
     const input = this.pick(event);
     return input === undefined ? undefined : (input.value as KeyReader)(event);
@@ -414,9 +488,14 @@ export class DistinctRuntime extends CountingRuntime {
       state = this.newState();
       state.put(firstValue, first);
       this.cells[slot] = state;
+      this.oldest[slot] = first.timestamp;
     } else {
       state = cell;
-      state.expire(cutoff);
+      // Skipping the scan when the lower bound is inside the window is the same as scanning: nothing is older.
+      if ((this.oldest[slot] as number) < cutoff) {
+        const oldest = state.expire(cutoff);
+        this.oldest[slot] = oldest < t ? oldest : t;
+      }
     }
     state.put(value, event);
     if (state.size >= this.threshold) {
@@ -460,6 +539,7 @@ export class DistinctRuntime extends CountingRuntime {
     const state = this.newState();
     for (const [v, i] of values) state.put(v, codec.deref(i));
     this.cells[slot] = state;
+    this.oldest[slot] = Number.NEGATIVE_INFINITY;
   }
 }
 
