@@ -603,6 +603,12 @@ interface Step {
   t: number;
   size: number; // NaN when absent
   endpointBit: number; // -1 when absent
+  logSize: number; // log1p(size) when a size is given
+  /** One-entry memos of the last size's log1p and the last endpoint's sketch bit (a rate limiter sees the same few). */
+  memoSize: number;
+  memoLogSize: number;
+  memoEndpoint: string | undefined;
+  memoBit: number;
   typeCode: number;
   confidence: number;
   z: number;
@@ -627,6 +633,11 @@ function newStep(): Step {
     t: 0,
     size: Number.NaN,
     endpointBit: -1,
+    logSize: Number.NaN,
+    memoSize: Number.NaN,
+    memoLogSize: Number.NaN,
+    memoEndpoint: undefined,
+    memoBit: -1,
     typeCode: 0,
     confidence: 0,
     z: 0,
@@ -659,6 +670,14 @@ function initRecord(r: Float64Array, o: number, t: number, c: Config): void {
   r[o + TREND_UNTIL] = Number.NEGATIVE_INFINITY;
   r[o + LAST_ANOMALY_AT] = Number.NEGATIVE_INFINITY;
   r[o + LAST_EVENT_AT] = Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * `risk · 2^(−elapsed / halfLife)`. Fast path, exactly equal: a zero risk stays zero and no elapsed time changes
+ * nothing, without calling the power function (most requests of most users hit one of the two).
+ */
+function decay(risk: number, elapsed: number, halfLife: number): number {
+  return risk === 0 || elapsed === 0 ? risk : risk * 2 ** (-elapsed / halfLife);
 }
 
 /** Standard deviation of √count, floored (0.5 is what a Poisson count has on this scale). */
@@ -760,7 +779,7 @@ function completeBucket(r: Float64Array, o: number, count: number, start: number
   return alarm;
 }
 
-/** One request against one record. `s.t`, `s.size`, `s.endpointBit` are inputs; the rest is output. */
+/** One request against one record. `s.t`, `s.size`, `s.logSize`, `s.endpointBit` are inputs; the rest is output. */
 function step(r: Float64Array, o: number, s: Step, c: Config): void {
   let t = s.t;
   if (r[o + VERSION] === 0) initRecord(r, o, t, c);
@@ -797,7 +816,7 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
   // Request size (log scale), judged against the history before this request.
   let sizeZ = 0;
   if (s.size >= 0) {
-    const x = Math.log1p(s.size);
+    const x = s.logSize;
     const n = r[o + SIZE_N] as number;
     const m = r[o + SIZE_MEAN] as number;
     const v = r[o + SIZE_VARIANCE] as number;
@@ -825,7 +844,7 @@ function step(r: Float64Array, o: number, s: Step, c: Config): void {
   const estimate = bucketCount + (r[o + PREV_COUNT] as number) * (1 - (t - bucketStart) / B);
   const z = samples > 0 ? (Math.sqrt(estimate) - (r[o + SQRT_MEAN] as number)) / sd : 0;
   const riskAt = r[o + RISK_AT] as number;
-  const decayed = (r[o + RISK] as number) * 2 ** (-(t - riskAt) / c.riskHalfLifeMs);
+  const decayed = decay(r[o + RISK] as number, t - riskAt, c.riskHalfLifeMs);
 
   s.t = t;
   s.z = z;
@@ -1083,7 +1102,7 @@ function invalid(message: string): AnomalyError {
   return new AnomalyError("INVALID_REQUEST", message);
 }
 
-/** Validate a request; fills `s.t`, `s.size`, `s.endpointBit`. Throws before anything is recorded. */
+/** Validate a request; fills `s.t`, `s.size`, `s.logSize`, `s.endpointBit`. Throws before anything is recorded. */
 function prepare(userId: unknown, request: RequestInfo | undefined, s: Step, c: Config, now: () => number): void {
   if (typeof userId !== "string" || userId.length === 0)
     throw invalid("userId must be a non-empty string; pass the authenticated user (or API key) id");
@@ -1107,11 +1126,25 @@ function prepare(userId: unknown, request: RequestInfo | undefined, s: Step, c: 
   if (size === undefined) s.size = Number.NaN;
   else if (typeof size !== "number" || !Number.isFinite(size) || size < 0)
     throw invalid(`requestSize must be a finite number of bytes ≥ 0, got ${String(size)}`);
-  else s.size = size;
+  else {
+    s.size = size;
+    // Exactly Math.log1p(size): the memo is keyed by Object.is, so 0 and -0 stay apart.
+    if (!Object.is(size, s.memoSize)) {
+      s.memoSize = size;
+      s.memoLogSize = Math.log1p(size);
+    }
+    s.logSize = s.memoLogSize;
+  }
   const endpoint = request?.endpoint;
   if (endpoint === undefined) s.endpointBit = -1;
   else if (typeof endpoint !== "string") throw invalid("endpoint must be a string (a route such as /api/orders)");
-  else s.endpointBit = fnv1a(endpoint) & 31;
+  else {
+    if (endpoint !== s.memoEndpoint) {
+      s.memoEndpoint = endpoint;
+      s.memoBit = fnv1a(endpoint) & 31;
+    }
+    s.endpointBit = s.memoBit;
+  }
 }
 
 function decodeProfile(userId: string, r: Float64Array, now: number, c: Config): UserBehaviorProfile {
@@ -1154,7 +1187,7 @@ function decodeProfile(userId: string, r: Float64Array, now: number, c: Config):
     hourlyActivity,
     dailyActivity,
     activeDays: r[ACTIVE_DAYS] as number,
-    riskScore: (r[RISK] as number) * 2 ** (-(at - (r[RISK_AT] as number)) / c.riskHalfLifeMs),
+    riskScore: decay(r[RISK] as number, at - (r[RISK_AT] as number), c.riskHalfLifeMs),
     anomalyCount: r[ANOMALY_COUNT] as number,
   };
   const lastType = TYPES[r[LAST_ANOMALY_TYPE] as number];
