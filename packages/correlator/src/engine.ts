@@ -34,6 +34,8 @@ export interface EngineLimits {
   maxThreats: number;
   maxTimelineEntries: number;
   idPrefix: string;
+  /** Take the fast paths (default); `false` only in tests that compare them with the general paths. */
+  fastPaths?: boolean;
 }
 
 /** A change the correlator will announce once the current call has finished its state updates. */
@@ -93,7 +95,11 @@ export class Engine implements MatchSink {
     readonly limits: EngineLimits,
   ) {
     this.threats = new ThreatStore(limits.maxThreats);
-    const runtimeLimits = { maxEvidence: limits.maxEvidenceEvents, maxPartials: limits.maxPartialMatchesPerKey };
+    const runtimeLimits = {
+      maxEvidence: limits.maxEvidenceEvents,
+      maxPartials: limits.maxPartialMatchesPerKey,
+      fastPaths: limits.fastPaths !== false,
+    };
     for (const c of compiled) {
       let table = this.tables.get(c.tableName);
       if (table === undefined) {

@@ -158,7 +158,7 @@ export class KeyTable {
    */
   find(key: string): number {
     if (key === this.lastKey) return this.lastSlot;
-    return this.lookup(key, indexHash(key, this.seed));
+    return this.lookup(key, this.hashKey(key));
   }
 
   /**
@@ -177,7 +177,7 @@ export class KeyTable {
       if (owner >= 0) this.mark(this.lastSlot, owner);
       return this.lastSlot;
     }
-    const h = indexHash(key, this.seed);
+    const h = this.hashKey(key);
     let slot = this.lookup(key, h);
     if (slot === NONE) {
       slot = this.insert(key, h, time, restoring);
@@ -285,6 +285,20 @@ export class KeyTable {
     return out;
   }
 
+  /**
+   * The index hash of a key under this table's current seed. Tests override it with a poor hash to exercise collisions,
+   * deletions inside long probe runs and re-seeding.
+   *
+   * @param key - a group key
+   * @returns a signed 32-bit hash
+   */
+  protected hashKey(key: string): number {
+    return indexHash(key, this.seed);
+  }
+
+  /** How many times the index was re-seeded because of a long probe run (for tests and diagnostics). */
+  reseeds = 0;
+
   /** The slot of a key with index hash `h`, or -1. */
   private lookup(key: string, h: number): number {
     const index = this.index;
@@ -337,13 +351,16 @@ export class KeyTable {
 
   /** Rebuilds the index for `buckets` buckets; with `reseed`, under a new seed (every key hashed again). */
   private rebuild(buckets: number, reseed: boolean): void {
-    if (reseed) this.seed = randomSeed();
+    if (reseed) {
+      this.seed = randomSeed();
+      this.reseeds++;
+    }
     this.index = new Int32Array(buckets * 2).fill(NONE);
     this.indexMask = buckets - 1;
     for (let slot = 0; slot < this.used; slot++) {
       const key = this.keys[slot];
       if (key === undefined) continue;
-      if (reseed) this.hashes[slot] = indexHash(key, this.seed);
+      if (reseed) this.hashes[slot] = this.hashKey(key);
       this.addToIndex(slot, this.hashes[slot] as number);
     }
     this.insertsSinceRebuild = 0;

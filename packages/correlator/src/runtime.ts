@@ -106,6 +106,11 @@ export interface RuntimeSpec {
 export interface RuntimeLimits {
   maxEvidence: number;
   maxPartials: number;
+  /**
+   * `true` (always, outside tests): take the fast paths. `false`: take the general path each fast path replaces, so a
+   * property test can run one event stream through both and compare every threat and all state.
+   */
+  fastPaths: boolean;
 }
 
 /**
@@ -351,54 +356,64 @@ abstract class DistinctState {
 }
 
 /**
- * Up to a few dozen values: parallel arrays, no Map to allocate. Each value's 32-bit hash sits next to it in a packed
- * array, so looking a value up compares small integers and reads only the stored strings whose hash is equal (the
- * stored strings are scattered in memory; comparing against each of them costs a cache miss).
+ * Up to a few dozen values, in one flat array of `[hash, value, event]` triples: no Map to allocate, and one array to
+ * reach instead of three. Looking a value up compares the stored 32-bit hashes first and reads only the stored strings
+ * whose hash is equal (the strings are scattered in memory; comparing against each of them costs a cache miss).
  */
 class SmallDistinct extends DistinctState {
-  private readonly values: string[] = [];
-  private readonly hashes: number[] = [];
-  private readonly events: SecurityEvent[] = [];
+  private readonly items: (number | string | SecurityEvent)[] = [];
+  /** `false`: compare every stored string (the general path the hashed lookup must equal). */
+  constructor(private readonly hashed: boolean) {
+    super();
+  }
   get size(): number {
-    return this.values.length;
+    return this.items.length / 3;
   }
   expire(cutoff: number): number {
-    const events = this.events;
+    const items = this.items;
     let n = 0;
-    while (n < events.length && (events[n] as SecurityEvent).timestamp < cutoff) n++;
+    while (n < items.length && (items[n + 2] as SecurityEvent).timestamp < cutoff) n += 3;
     if (n > 0) {
       // copyWithin + length: unlike splice, no array of removed items is allocated
-      this.values.copyWithin(0, n);
-      this.values.length -= n;
-      this.hashes.copyWithin(0, n);
-      this.hashes.length -= n;
-      events.copyWithin(0, n);
-      events.length -= n;
+      items.copyWithin(0, n);
+      items.length -= n;
     }
-    return events.length > 0 ? (events[0] as SecurityEvent).timestamp : Number.POSITIVE_INFINITY;
+    return items.length > 0 ? (items[2] as SecurityEvent).timestamp : Number.POSITIVE_INFINITY;
   }
   put(value: string, event: SecurityEvent): void {
-    const values = this.values;
-    const hashes = this.hashes;
-    const h = fnv1a32(value) | 0;
+    const items = this.items;
+    const n = items.length;
     let i = 0;
-    const n = hashes.length;
-    while (i < n && (hashes[i] !== h || values[i] !== value)) i++;
-    if (i < n) {
-      values.copyWithin(i, i + 1);
-      values[n - 1] = value;
-      hashes.copyWithin(i, i + 1);
-      hashes[n - 1] = h;
-      this.events.copyWithin(i, i + 1);
-      this.events[n - 1] = event;
-      return;
+    if (this.hashed) {
+      const h = fnv1a32(value) | 0;
+      while (i < n && (items[i] !== h || items[i + 1] !== value)) i += 3;
+      if (i === n) {
+        items.push(h, value, event);
+        return;
+      }
+    } else {
+      while (i < n && items[i + 1] !== value) i += 3;
+      if (i === n) {
+        items.push(fnv1a32(value) | 0, value, event);
+        return;
+      }
     }
-    values.push(value);
-    hashes.push(h);
-    this.events.push(event);
+    // Seen before: move it to the end (newest), with its latest event.
+    const h = items[i] as number;
+    items.copyWithin(i, i + 3);
+    items[n - 3] = h;
+    items[n - 2] = value;
+    items[n - 1] = event;
   }
   entries(): { values: string[]; events: SecurityEvent[] } {
-    return { values: this.values, events: this.events };
+    const items = this.items;
+    const values: string[] = [];
+    const events: SecurityEvent[] = [];
+    for (let i = 0; i < items.length; i += 3) {
+      values.push(items[i + 1] as string);
+      events.push(items[i + 2] as SecurityEvent);
+    }
+    return { values, events };
   }
 }
 
@@ -455,7 +470,7 @@ export class DistinctRuntime extends CountingRuntime {
   }
 
   private newState(): DistinctState {
-    return this.threshold <= SMALL_DISTINCT ? new SmallDistinct() : new LargeDistinct();
+    return this.threshold <= SMALL_DISTINCT ? new SmallDistinct(this.limits.fastPaths) : new LargeDistinct();
   }
 
   protected step(event: SecurityEvent): void {
@@ -492,7 +507,7 @@ export class DistinctRuntime extends CountingRuntime {
     } else {
       state = cell;
       // Skipping the scan when the lower bound is inside the window is the same as scanning: nothing is older.
-      if ((this.oldest[slot] as number) < cutoff) {
+      if (!this.limits.fastPaths || (this.oldest[slot] as number) < cutoff) {
         const oldest = state.expire(cutoff);
         this.oldest[slot] = oldest < t ? oldest : t;
       }

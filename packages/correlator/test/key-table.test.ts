@@ -83,4 +83,119 @@ describe("KeyTable", () => {
       ),
     );
   });
+
+  /** A table whose index hash has only a few distinct values: long probe runs, deletions inside them, re-seeding. */
+  class CollidingTable extends KeyTable {
+    protected override hashKey(key: string): number {
+      let h = 0;
+      for (let i = 0; i < key.length; i++) h = (h + key.charCodeAt(i)) & 3;
+      return h * 0x10000; // the same low bits for every key: every key probes from one bucket
+    }
+  }
+
+  it("property: touch, find, remove and expire behave like a model, with the real hash and with a colliding one", () => {
+    type Op =
+      | { op: "touch"; key: number; dt: number }
+      | { op: "find"; key: number }
+      | { op: "remove"; key: number }
+      | { op: "expire"; dt: number };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ op: fc.constant("touch" as const), key: fc.nat(40), dt: fc.nat(5) }) },
+      { weight: 2, arbitrary: fc.record({ op: fc.constant("find" as const), key: fc.nat(40) }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant("remove" as const), key: fc.nat(40) }) },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant("expire" as const), dt: fc.nat(20) }) },
+    );
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 5, max: 60 }),
+        fc.array(opArb, { maxLength: 400 }),
+        (colliding, maxKeys, horizon, ops) => {
+          const table = colliding ? new CollidingTable("k", maxKeys) : new KeyTable("k", maxKeys);
+          table.horizonMs = horizon;
+          const model: { key: string; seen: number }[] = []; // least recent first
+          let evictions = 0;
+          let expirations = 0;
+          let time = 0;
+          const expireModel = (now: number, limit: number): void => {
+            let dropped = 0;
+            while (model.length > 0 && dropped < limit && (model[0] as { seen: number }).seen < now - horizon) {
+              model.shift();
+              expirations++;
+              dropped++;
+            }
+          };
+          for (const o of ops) {
+            if (o.op === "touch") {
+              time += o.dt;
+              const key = `key-${o.key}`;
+              const slot = table.touch(key, time);
+              expect(table.keyOf(slot)).toBe(key);
+              const i = model.findIndex((m) => m.key === key);
+              if (i >= 0) {
+                const [m] = model.splice(i, 1) as [{ key: string; seen: number }];
+                model.push({ key, seen: Math.max(m.seen, time) });
+              } else {
+                expireModel(time, 2);
+                if (model.length >= maxKeys) {
+                  model.shift();
+                  evictions++;
+                }
+                model.push({ key, seen: time });
+              }
+            } else if (o.op === "find") {
+              const key = `key-${o.key}`;
+              const slot = table.find(key);
+              const present = model.some((m) => m.key === key);
+              expect(slot >= 0).toBe(present);
+              if (present) expect(table.keyOf(slot)).toBe(key);
+            } else if (o.op === "remove") {
+              const key = `key-${o.key}`;
+              const slot = table.find(key);
+              const i = model.findIndex((m) => m.key === key);
+              if (i >= 0) {
+                table.remove(slot, "evicted");
+                model.splice(i, 1);
+                evictions++;
+              }
+            } else {
+              time += o.dt;
+              table.expire(time);
+              expireModel(time, Number.POSITIVE_INFINITY);
+            }
+          }
+          expect(table.slotsInLruOrder().map((s) => table.keyOf(s))).toEqual(model.map((m) => m.key));
+          expect(table.slotsInLruOrder().map((s) => table.lastSeenOf(s))).toEqual(model.map((m) => m.seen));
+          expect(table.size).toBe(model.length);
+          expect(table.evictions).toBe(evictions);
+          expect(table.expirations).toBe(expirations);
+          for (let k = 0; k <= 40; k++) {
+            const key = `key-${k}`;
+            expect(table.find(key) >= 0).toBe(model.some((m) => m.key === key));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("re-seeds its index after a long probe run and still finds every key", () => {
+    // 300 keys in one probe run (the colliding hash): the run passes the probe limit, the table re-seeds (which cannot
+    // help this hash), and every lookup, eviction and expiry still works.
+    const table = new CollidingTable("k", 300);
+    for (let i = 0; i < 300; i++) table.touch(`key-${i}`, i);
+    for (let i = 300; i < 900; i++) table.touch(`key-${i}`, i); // evicts the 600 oldest, refilling the run
+    expect(table.reseeds).toBeGreaterThan(0);
+    expect(table.size).toBe(300);
+    for (let i = 0; i < 900; i++) expect(table.find(`key-${i}`) >= 0, `key-${i}`).toBe(i >= 600);
+    expect(table.evictions).toBe(600);
+    // the real hash on the same keys: no re-seeding needed
+    const real = new KeyTable("k", 300);
+    for (let i = 0; i < 900; i++) real.touch(`key-${i}`, i);
+    expect(real.reseeds).toBe(0);
+    expect(real.slotsInLruOrder().map((s) => real.keyOf(s))).toEqual(
+      table.slotsInLruOrder().map((s) => table.keyOf(s)),
+    );
+  });
 });
