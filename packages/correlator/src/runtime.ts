@@ -361,10 +361,20 @@ abstract class DistinctState {
  * whose hash is equal (the strings are scattered in memory; comparing against each of them costs a cache miss).
  */
 class SmallDistinct extends DistinctState {
-  private readonly items: (number | string | SecurityEvent)[] = [];
-  /** `false`: compare every stored string (the general path the hashed lookup must equal). */
-  constructor(private readonly hashed: boolean) {
+  /**
+   * @param hashed - `false`: compare every stored string (the general path the hashed lookup must equal)
+   * @param items - the initial triples (a new state starts with two values: its array is allocated at that size)
+   */
+  constructor(
+    private readonly hashed: boolean,
+    private readonly items: (number | string | SecurityEvent)[] = [],
+  ) {
     super();
+  }
+
+  /** A state holding two different values, `a` seen before `b`: the same as two `put`s into an empty state. */
+  static pair(hashed: boolean, a: string, ea: SecurityEvent, b: string, eb: SecurityEvent): SmallDistinct {
+    return new SmallDistinct(hashed, [fnv1a32(a) | 0, a, ea, fnv1a32(b) | 0, b, eb]);
   }
   get size(): number {
     return this.items.length / 3;
@@ -500,8 +510,13 @@ export class DistinctRuntime extends CountingRuntime {
         this.cells[slot] = event;
         return;
       }
-      state = this.newState();
-      state.put(firstValue, first);
+      if (this.threshold <= SMALL_DISTINCT && this.limits.fastPaths) {
+        state = SmallDistinct.pair(true, firstValue, first, value, event);
+      } else {
+        state = this.newState();
+        state.put(firstValue, first);
+        state.put(value, event);
+      }
       this.cells[slot] = state;
       this.oldest[slot] = first.timestamp;
     } else {
@@ -511,8 +526,8 @@ export class DistinctRuntime extends CountingRuntime {
         const oldest = state.expire(cutoff);
         this.oldest[slot] = oldest < t ? oldest : t;
       }
+      state.put(value, event);
     }
-    state.put(value, event);
     if (state.size >= this.threshold) {
       this.cells[slot] = undefined;
       this.fire(slot, key, state.entries(), t);
