@@ -1,10 +1,26 @@
 /** Shared set-up of the benchmarks: detectors over the memory store, hot and spread over 1,000,000 users. */
 import {
   type AnomalyDetector,
+  type AnomalyDetectorOptions,
   createAnomalyDetector,
   createMemoryProfileStore,
+  type MemoryProfileStoreOptions,
+  type ProfileStore,
   type RequestInfo,
 } from "../src/index.js";
+import { createAnomalyDetector as createBefore } from "../test/reference/detector-before.js";
+import { createMemoryProfileStore as createStoreBefore } from "../test/reference/memory-store-before.js";
+
+/** Which implementation: the current one, or the one from before the performance pass (`test/reference/`). */
+export type Implementation = "current" | "before";
+
+function make(which: Implementation, options: AnomalyDetectorOptions): AnomalyDetector {
+  return which === "current" ? createAnomalyDetector(options) : (createBefore(options) as unknown as AnomalyDetector);
+}
+
+function makeStore(which: Implementation, options: MemoryProfileStoreOptions): ProfileStore {
+  return which === "current" ? createMemoryProfileStore(options) : createStoreBefore(options);
+}
 
 export const USERS = 1_000_000;
 export const START: number = Date.UTC(2025, 0, 6, 9);
@@ -16,9 +32,9 @@ export interface Bench {
 }
 
 /** A detector whose clock advances 100 ms per request (a 600 req/min user, warmed past minSamples). */
-export function hotBench(): Bench {
+export function hotBench(which: Implementation = "current"): Bench {
   let now = START;
-  const detector = createAnomalyDetector({ clock: { now: () => now } });
+  const detector = make(which, { clock: { now: () => now } });
   const request: RequestInfo = { timestamp: now, endpoint: "/api/orders", requestSize: 900 };
   const bench: Bench = {
     detector,
@@ -36,10 +52,15 @@ export function hotBench(): Bench {
 }
 
 /** A detector holding `USERS` profiles (one request each), for requests spread over all of them. */
-export function spreadBench(): { detector: AnomalyDetector; ids: string[]; request: RequestInfo; advance(): void } {
+export function spreadBench(which: Implementation = "current"): {
+  detector: AnomalyDetector;
+  ids: string[];
+  request: RequestInfo;
+  advance(): void;
+} {
   let now = START;
-  const store = createMemoryProfileStore({ maxProfiles: USERS });
-  const detector = createAnomalyDetector({ store, clock: { now: () => now } });
+  const store = makeStore(which, { maxProfiles: USERS });
+  const detector = make(which, { store, clock: { now: () => now } });
   const ids = Array.from({ length: USERS }, (_, i) => `user-${i}`);
   const request: RequestInfo = { timestamp: now, endpoint: "/api/orders", requestSize: 900 };
   for (const id of ids) detector.analyzeRequest(id, request);
