@@ -49,7 +49,10 @@ export interface MemoryProfileStore extends ProfileStore {
   readonly capacity: number;
   /** Profiles evicted so far (LRU cap or idle). */
   readonly evictions: number;
-  /** Bytes of record storage allocated (blocks), excluding the key index. */
+  /**
+   * Bytes of profile records allocated (512 per slot of the allocated blocks), excluding the key index and the 16
+   * bytes of LRU bookkeeping the blocks hold in front of each record.
+   */
   readonly allocatedBytes: number;
   /**
    * Drop every profile idle at `now`, oldest first; returns how many were dropped. Updates already reclaim one idle
@@ -76,6 +79,9 @@ const BLOCK_SHIFT = 12;
 const BLOCK_RECORDS = 1 << BLOCK_SHIFT;
 const BLOCK_MASK = BLOCK_RECORDS - 1;
 const NONE = -1;
+/** Float64 slots of LRU bookkeeping in front of each record, and the distance between records in a block. */
+const META = 2;
+const STRIDE = META + PROFILE_RECORD_LENGTH;
 /** Smallest key-table size (entries); it doubles while more than half full. */
 const MIN_TABLE = 1024;
 
@@ -99,8 +105,8 @@ function hashId(id: string, seed: number): number {
  *
  * Work per update is O(1): one probe sequence in an open-addressing key table (typed arrays; on average about one
  * entry), a move to the front of an index-linked LRU list, and at most one idle profile reclaimed from the tail. Per
- * profile it holds the 512-byte record, 16 bytes of LRU bookkeeping (last access, previous, next: one cache line), 8 to
- * 16 bytes of key table and a reference to the id string.
+ * profile it holds the 512-byte record with 16 bytes of LRU bookkeeping (last access, previous, next) right in front of
+ * it, 8 to 16 bytes of key table and a reference to the id string.
  *
  * @param options - cap and idle time
  * @returns the store
@@ -130,16 +136,30 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
   let count = 0;
   let blocks: Float64Array[] = [];
   let keys: (string | undefined)[] = [];
-  // LRU bookkeeping, 16 bytes per slot in one buffer: meta[2·slot] = last access (float64), links[4·slot + 2] =
-  // previous (more recent) slot, links[4·slot + 3] = next (less recent) slot.
-  let meta = new Float64Array(0);
-  let links = new Int32Array(0);
+  // Each block holds 4,096 slots of STRIDE float64: 16 bytes of LRU bookkeeping (the last access as a float64, then
+  // the previous (more recent) and next (less recent) slot as two int32 through an Int32Array view of the same
+  // buffer), then the 512-byte record. An update finds both in one place instead of two distant arrays.
+  let links: Int32Array[] = [];
   let slotsUsed = 0; // slots ever handed out (the high-water mark)
   let free: number[] = [];
   let head = NONE; // most recently used
   let tail = NONE; // least recently used
   let evictions = 0;
   let disposed = false;
+
+  const base = (slot: number): number => (slot & BLOCK_MASK) * STRIDE;
+  const lastAccess = (slot: number): number => (blocks[slot >>> BLOCK_SHIFT] as Float64Array)[base(slot)] as number;
+  const setLastAccess = (slot: number, t: number): void => {
+    (blocks[slot >>> BLOCK_SHIFT] as Float64Array)[base(slot)] = t;
+  };
+  const prevOf = (slot: number): number => (links[slot >>> BLOCK_SHIFT] as Int32Array)[2 * base(slot) + 2] as number;
+  const nextOf = (slot: number): number => (links[slot >>> BLOCK_SHIFT] as Int32Array)[2 * base(slot) + 3] as number;
+  const setPrev = (slot: number, p: number): void => {
+    (links[slot >>> BLOCK_SHIFT] as Int32Array)[2 * base(slot) + 2] = p;
+  };
+  const setNext = (slot: number, n: number): void => {
+    (links[slot >>> BLOCK_SHIFT] as Int32Array)[2 * base(slot) + 3] = n;
+  };
 
   function find(userId: string): number {
     const h = hashId(userId, seed);
@@ -196,34 +216,32 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
   }
 
   function ensureSlots(slots: number): void {
-    while (blocks.length * BLOCK_RECORDS < slots) blocks.push(new Float64Array(BLOCK_RECORDS * PROFILE_RECORD_LENGTH));
-    if (2 * slots <= meta.length) return;
-    const capacity = Math.min(maxProfiles, Math.max(1024, meta.length, slots));
-    const fresh = new Float64Array(2 * capacity);
-    fresh.set(meta);
-    meta = fresh;
-    links = new Int32Array(fresh.buffer);
+    while (blocks.length * BLOCK_RECORDS < slots) {
+      const block = new Float64Array(BLOCK_RECORDS * STRIDE);
+      blocks.push(block);
+      links.push(new Int32Array(block.buffer));
+    }
   }
 
   function unlink(slot: number): void {
-    const p = links[4 * slot + 2] as number;
-    const n = links[4 * slot + 3] as number;
+    const p = prevOf(slot);
+    const n = nextOf(slot);
     if (p === NONE) head = n;
-    else links[4 * p + 3] = n;
+    else setNext(p, n);
     if (n === NONE) tail = p;
-    else links[4 * n + 2] = p;
+    else setPrev(n, p);
   }
 
   function pushFront(slot: number): void {
-    links[4 * slot + 2] = NONE;
-    links[4 * slot + 3] = head;
-    if (head !== NONE) links[4 * head + 2] = slot;
+    setPrev(slot, NONE);
+    setNext(slot, head);
+    if (head !== NONE) setPrev(head, slot);
     head = slot;
     if (tail === NONE) tail = slot;
   }
 
   function clearRecord(slot: number): void {
-    const start = (slot & BLOCK_MASK) * PROFILE_RECORD_LENGTH;
+    const start = base(slot) + META;
     (blocks[slot >>> BLOCK_SHIFT] as Float64Array).fill(0, start, start + PROFILE_RECORD_LENGTH);
   }
 
@@ -247,7 +265,7 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
       slot = free.pop() as number;
     }
     clearRecord(slot);
-    meta[2 * slot] = Number.NEGATIVE_INFINITY;
+    setLastAccess(slot, Number.NEGATIVE_INFINITY);
     keys[slot] = userId;
     insertKey(userId, slot);
     pushFront(slot);
@@ -276,22 +294,22 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
       if (slot === NONE) {
         slot = allocate(userId);
       } else {
-        if (now - (meta[2 * slot] as number) > idleTtlMs) clearRecord(slot);
+        if (now - lastAccess(slot) > idleTtlMs) clearRecord(slot);
         if (slot !== head) {
           unlink(slot);
           pushFront(slot);
         }
       }
-      if (now > (meta[2 * slot] as number)) meta[2 * slot] = now;
+      if (now > lastAccess(slot)) setLastAccess(slot, now);
       // Reclaim at most one idle profile from the cold end per update: O(1), and idle users do not pile up.
-      if (tail !== NONE && tail !== slot && now - (meta[2 * tail] as number) > idleTtlMs) evict(tail);
-      mutate(blocks[slot >>> BLOCK_SHIFT] as Float64Array, (slot & BLOCK_MASK) * PROFILE_RECORD_LENGTH);
+      if (tail !== NONE && tail !== slot && now - lastAccess(tail) > idleTtlMs) evict(tail);
+      mutate(blocks[slot >>> BLOCK_SHIFT] as Float64Array, base(slot) + META);
     },
     read(userId: string, now: number): Float64Array | undefined {
       assertAlive();
       const slot = find(userId);
-      if (slot === NONE || now - (meta[2 * slot] as number) > idleTtlMs) return undefined;
-      const start = (slot & BLOCK_MASK) * PROFILE_RECORD_LENGTH;
+      if (slot === NONE || now - lastAccess(slot) > idleTtlMs) return undefined;
+      const start = base(slot) + META;
       const record = (blocks[slot >>> BLOCK_SHIFT] as Float64Array).slice(start, start + PROFILE_RECORD_LENGTH);
       return record[0] === 0 ? undefined : record;
     },
@@ -306,7 +324,7 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
     evictIdle(now: number): number {
       assertAlive();
       let dropped = 0;
-      while (tail !== NONE && now - (meta[2 * tail] as number) > idleTtlMs) {
+      while (tail !== NONE && now - lastAccess(tail) > idleTtlMs) {
         evict(tail);
         dropped++;
       }
@@ -323,8 +341,7 @@ export function createMemoryProfileStore(options: MemoryProfileStoreOptions = {}
       head = NONE;
       tail = NONE;
       blocks = [];
-      meta = new Float64Array(0);
-      links = new Int32Array(0);
+      links = [];
     },
     dispose(): void {
       if (disposed) return;
