@@ -82,16 +82,22 @@ export class KeyTable {
   private count = 0;
   private insertsSinceRebuild = 0;
   private keys: (string | undefined)[] = [];
-  private lastSeen: Float64Array;
-  private prev: Int32Array;
-  private next: Int32Array;
+  /**
+   * Per-slot records in one buffer, `stride` 32-bit words each (a multiple of 8: 32 bytes, never across a cache line):
+   * last-seen time (a float64 over words 0–1), previous and next slot of the LRU list (words 2, 3), then the owner bits
+   * (word 4 on). Touching a key reads and writes one cache line instead of one per array.
+   */
+  private f64: Float64Array;
+  private i32: Int32Array;
+  private u32: Uint32Array;
+  private stride = 8;
+  private cap: number;
   private head = NONE;
   private tail = NONE;
   private freeSlots: number[] = [];
   private used = 0;
   private readonly owners: SlotOwner[] = [];
   /** Per slot, one bit per owner that stored state there, so freeing a slot calls only those owners. */
-  private masks: Uint32Array = new Uint32Array(0);
   private words = 0;
   // Several patterns of one table usually touch the same key for the same event: remember the last lookup.
   private lastKey: string | undefined;
@@ -105,9 +111,11 @@ export class KeyTable {
     this.name = name;
     this.maxKeys = maxKeys;
     const capacity = Math.min(INITIAL_CAPACITY, maxKeys);
-    this.lastSeen = new Float64Array(capacity);
-    this.prev = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
+    this.cap = capacity;
+    const buffer = new ArrayBuffer(capacity * this.stride * 4);
+    this.f64 = new Float64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
     this.hashes = new Int32Array(capacity);
     const buckets = bucketsFor(capacity);
     this.index = new Int32Array(buckets * 2).fill(NONE);
@@ -116,7 +124,7 @@ export class KeyTable {
 
   /** How many slots the per-slot arrays hold now (grows up to `maxKeys`). */
   get capacity(): number {
-    return this.lastSeen.length;
+    return this.cap;
   }
 
   /** How many keys are tracked. */
@@ -134,8 +142,12 @@ export class KeyTable {
     if (this.used > 0) throw new Error("attach every owner before the first key");
     this.owners.push(owner);
     this.words = Math.ceil(this.owners.length / 32);
-    this.masks = new Uint32Array(this.lastSeen.length * this.words);
-    owner.growSlots?.(this.lastSeen.length);
+    this.stride = (4 + this.words + 7) & ~7;
+    const buffer = new ArrayBuffer(this.cap * this.stride * 4);
+    this.f64 = new Float64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    owner.growSlots?.(this.cap);
     return this.owners.length - 1;
   }
 
@@ -146,8 +158,8 @@ export class KeyTable {
    * @param owner - the owner's index from {@link KeyTable.attach}
    */
   mark(slot: number, owner: number): void {
-    const i = slot * this.words + (owner >>> 5);
-    this.masks[i] = (this.masks[i] as number) | (1 << (owner & 31));
+    const i = slot * this.stride + 4 + (owner >>> 5);
+    this.u32[i] = (this.u32[i] as number) | (1 << (owner & 31));
   }
 
   /**
@@ -186,7 +198,8 @@ export class KeyTable {
       this.pushHead(slot);
     }
     // Out-of-order processing never happens (the correlator releases events in event-time order), but keep the max.
-    if (time > (this.lastSeen[slot] as number)) this.lastSeen[slot] = time;
+    const at = slot * (this.stride >>> 1);
+    if (time > (this.f64[at] as number)) this.f64[at] = time;
     this.lastKey = key;
     this.lastSlot = slot;
     if (owner >= 0) this.mark(slot, owner);
@@ -204,7 +217,8 @@ export class KeyTable {
       this.unlink(slot);
       this.pushHead(slot);
     }
-    if (time > (this.lastSeen[slot] as number)) this.lastSeen[slot] = time;
+    const at = slot * (this.stride >>> 1);
+    if (time > (this.f64[at] as number)) this.f64[at] = time;
   }
 
   /**
@@ -218,14 +232,14 @@ export class KeyTable {
     if (key === undefined) return;
     const words = this.words;
     for (let w = 0; w < words; w++) {
-      const at = slot * words + w;
-      let bits = this.masks[at] as number;
+      const at = slot * this.stride + 4 + w;
+      let bits = this.u32[at] as number;
       while (bits !== 0) {
         const low = bits & -bits;
         (this.owners[w * 32 + 31 - Math.clz32(low)] as SlotOwner).clearSlot(slot);
         bits ^= low;
       }
-      this.masks[at] = 0;
+      this.u32[at] = 0;
     }
     this.unindex(slot);
     this.count--;
@@ -247,7 +261,7 @@ export class KeyTable {
   expire(time: number, limit: number = Number.POSITIVE_INFINITY): number {
     const cutoff = time - this.horizonMs;
     let dropped = 0;
-    while (this.tail !== NONE && dropped < limit && (this.lastSeen[this.tail] as number) < cutoff) {
+    while (this.tail !== NONE && dropped < limit && (this.f64[this.tail * (this.stride >>> 1)] as number) < cutoff) {
       this.remove(this.tail, "expired");
       dropped++;
     }
@@ -261,7 +275,7 @@ export class KeyTable {
    * @returns event time in ms
    */
   lastSeenOf(slot: number): number {
-    return this.lastSeen[slot] as number;
+    return this.f64[slot * (this.stride >>> 1)] as number;
   }
 
   /**
@@ -281,7 +295,7 @@ export class KeyTable {
    */
   slotsInLruOrder(): number[] {
     const out: number[] = [];
-    for (let slot = this.tail; slot !== NONE; slot = this.prev[slot] as number) out.push(slot);
+    for (let slot = this.tail; slot !== NONE; slot = this.i32[slot * this.stride + 2] as number) out.push(slot);
     return out;
   }
 
@@ -371,7 +385,7 @@ export class KeyTable {
     if (this.count >= this.maxKeys && this.tail !== NONE) this.remove(this.tail, "evicted");
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
-      if (this.used === this.lastSeen.length) this.grow();
+      if (this.used === this.cap) this.grow();
       slot = this.used++;
     }
     this.keys[slot] = key;
@@ -380,48 +394,47 @@ export class KeyTable {
     this.insertsSinceRebuild++;
     // A long probe run means many keys share hash bits: unlikely by chance at load ≤ 0.5, so re-seed (at most once
     // per capacity's worth of inserts, which keeps the rebuilds' cost linear).
-    if (this.addToIndex(slot, h) > MAX_PROBES && this.insertsSinceRebuild >= this.lastSeen.length) {
+    if (this.addToIndex(slot, h) > MAX_PROBES && this.insertsSinceRebuild >= this.cap) {
       this.rebuild(this.indexMask + 1, true);
     }
-    this.lastSeen[slot] = time;
+    this.f64[slot * (this.stride >>> 1)] = time;
     this.pushHead(slot);
     return slot;
   }
 
   private grow(): void {
-    const capacity = Math.min(this.maxKeys, this.lastSeen.length * 2);
-    const lastSeen = new Float64Array(capacity);
-    lastSeen.set(this.lastSeen);
-    const prev = new Int32Array(capacity);
-    prev.set(this.prev);
-    const next = new Int32Array(capacity);
-    next.set(this.next);
-    const masks = new Uint32Array(capacity * this.words);
-    masks.set(this.masks);
-    this.masks = masks;
+    const capacity = Math.min(this.maxKeys, this.cap * 2);
+    const buffer = new ArrayBuffer(capacity * this.stride * 4);
+    const i32 = new Int32Array(buffer);
+    i32.set(this.i32);
+    this.f64 = new Float64Array(buffer);
+    this.i32 = i32;
+    this.u32 = new Uint32Array(buffer);
+    this.cap = capacity;
     const hashes = new Int32Array(capacity);
     hashes.set(this.hashes);
     this.hashes = hashes;
     if (bucketsFor(capacity) > this.indexMask + 1) this.rebuild(bucketsFor(capacity), false);
-    this.lastSeen = lastSeen;
-    this.prev = prev;
-    this.next = next;
     for (let i = 0; i < this.owners.length; i++) (this.owners[i] as SlotOwner).growSlots?.(capacity);
   }
 
   private unlink(slot: number): void {
-    const p = this.prev[slot] as number;
-    const n = this.next[slot] as number;
+    const i32 = this.i32;
+    const stride = this.stride;
+    const p = i32[slot * stride + 2] as number;
+    const n = i32[slot * stride + 3] as number;
     if (p === NONE) this.head = n;
-    else this.next[p] = n;
+    else i32[p * stride + 3] = n;
     if (n === NONE) this.tail = p;
-    else this.prev[n] = p;
+    else i32[n * stride + 2] = p;
   }
 
   private pushHead(slot: number): void {
-    this.prev[slot] = NONE;
-    this.next[slot] = this.head;
-    if (this.head !== NONE) this.prev[this.head] = slot;
+    const i32 = this.i32;
+    const stride = this.stride;
+    i32[slot * stride + 2] = NONE;
+    i32[slot * stride + 3] = this.head;
+    if (this.head !== NONE) i32[this.head * stride + 2] = slot;
     this.head = slot;
     if (this.tail === NONE) this.tail = slot;
   }

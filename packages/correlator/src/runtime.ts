@@ -700,7 +700,8 @@ export class SequenceRuntime extends PatternRuntime {
 
   private capPartials(state: SequenceState): void {
     let count = 0;
-    for (const p of state.waiting) if (p !== undefined) count++;
+    const waiting = state.waiting;
+    for (let k = 0; k < waiting.length; k++) if (waiting[k] !== undefined) count++;
     while (count > this.limits.maxPartials) {
       let oldest = -1;
       for (let k = 0; k < state.waiting.length; k++) {
