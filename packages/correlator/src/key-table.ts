@@ -2,11 +2,6 @@
 export interface SlotOwner {
   /** Forget everything stored for `slot`. */
   clearSlot(slot: number): void;
-  /**
-   * The table can now hold `capacity` slots: grow per-slot arrays to that length (filled, never with holes), so they
-   * stay fast arrays. A plain array written far past its length would turn into a slow dictionary.
-   */
-  growSlots?(capacity: number): void;
 }
 
 /** Why a key left the table. */
@@ -147,7 +142,6 @@ export class KeyTable {
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.u32 = new Uint32Array(buffer);
-    owner.growSlots?.(this.cap);
     return this.owners.length - 1;
   }
 
@@ -243,7 +237,8 @@ export class KeyTable {
     }
     this.unindex(slot);
     this.count--;
-    if (this.lastKey === key) this.lastKey = undefined;
+    // Compare slots, not strings: comparing two different keys of equal length would read the evicted key's text.
+    if (this.lastSlot === slot) this.lastKey = undefined;
     this.keys[slot] = undefined;
     this.unlink(slot);
     this.freeSlots.push(slot);
@@ -415,7 +410,6 @@ export class KeyTable {
     hashes.set(this.hashes);
     this.hashes = hashes;
     if (bucketsFor(capacity) > this.indexMask + 1) this.rebuild(bucketsFor(capacity), false);
-    for (let i = 0; i < this.owners.length; i++) (this.owners[i] as SlotOwner).growSlots?.(capacity);
   }
 
   private unlink(slot: number): void {

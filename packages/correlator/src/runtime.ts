@@ -174,9 +174,34 @@ export abstract class PatternRuntime implements SlotOwner {
   /** Kind-specific processing. */
   protected abstract step(event: SecurityEvent): void;
 
-  /** @param capacity - the table's new slot capacity */
-  growSlots(capacity: number): void {
+  /**
+   * The slot of `key` (see {@link KeyTable.touch}), with `cells` long enough to hold it. A pattern's cells grow to the
+   * table's capacity the first time it stores state past their end: patterns that never store anything in a big
+   * table cost nothing, and reads past the end give `undefined` like an empty cell.
+   *
+   * @param key - the group key
+   * @param t - the event time
+   * @returns the slot
+   */
+  protected touchSlot(key: string, t: number): number {
+    const slot = this.table.touch(key, t, this.owner);
+    if (slot >= this.cells.length) this.growCells(this.table.capacity);
+    return slot;
+  }
+
+  /**
+   * Makes the per-slot arrays hold at least `capacity` slots (filled, without holes, so they stay fast arrays; a
+   * plain array written far past its end would turn into a slow dictionary).
+   *
+   * @param capacity - the table's slot capacity
+   */
+  protected growCells(capacity: number): void {
     this.cells = grown(this.cells, capacity);
+  }
+
+  /** @param slot - a slot about to be restored from a snapshot */
+  protected ensureCell(slot: number): void {
+    if (slot >= this.cells.length) this.growCells(this.table.capacity);
   }
 
   /**
@@ -281,7 +306,7 @@ export class ThresholdRuntime extends CountingRuntime {
     const key = input.key(event);
     if (key === undefined) return;
     const t = event.timestamp;
-    const slot = this.table.touch(key, t, this.owner);
+    const slot = this.touchSlot(key, t);
     const n = this.threshold;
     if (n === 1) {
       this.fire(slot, key, [t], [event]);
@@ -337,6 +362,7 @@ export class ThresholdRuntime extends CountingRuntime {
   }
 
   decode(slot: number, data: unknown, codec: EventCodec): void {
+    this.ensureCell(slot);
     const { times, events } = data as { times: number[]; events: number[] };
     const decoded = events.map(codec.deref);
     if (times.length === 1 && decoded.length === 1) this.cells[slot] = decoded[0];
@@ -458,17 +484,11 @@ export class DistinctRuntime extends CountingRuntime {
    * Per slot, a lower bound of the oldest last-seen time in the key's state: while it is inside the window nothing can
    * expire, so the common step skips the expiry scan (which reads old events scattered in memory).
    */
-  private oldest: Float64Array;
+  private oldest: Float64Array = new Float64Array(0);
 
-  constructor(spec: RuntimeSpec, table: KeyTable, sink: MatchSink, limits: RuntimeLimits, threshold: number) {
-    super(spec, table, sink, limits, threshold);
-    this.oldest = new Float64Array(table.capacity).fill(Number.NEGATIVE_INFINITY);
-  }
-
-  override growSlots(capacity: number): void {
-    super.growSlots(capacity);
-    // Called once by the base constructor, before this class's fields exist: the constructor sizes the array then.
-    if (this.oldest === undefined || this.oldest.length >= capacity) return;
+  protected override growCells(capacity: number): void {
+    super.growCells(capacity);
+    if (this.oldest.length >= capacity) return;
     const oldest = new Float64Array(capacity).fill(Number.NEGATIVE_INFINITY);
     oldest.set(this.oldest);
     this.oldest = oldest;
@@ -491,7 +511,7 @@ export class DistinctRuntime extends CountingRuntime {
     const key = input.key(event);
     if (key === undefined) return;
     const t = event.timestamp;
-    const slot = this.table.touch(key, t, this.owner);
+    const slot = this.touchSlot(key, t);
     if (this.threshold === 1) {
       this.fire(slot, key, { values: [value], events: [event] }, t);
       return;
@@ -561,6 +581,7 @@ export class DistinctRuntime extends CountingRuntime {
   }
 
   decode(slot: number, data: unknown, codec: EventCodec): void {
+    this.ensureCell(slot);
     const { values } = data as { values: [string, number][] };
     if (values.length === 1) {
       this.cells[slot] = codec.deref((values[0] as [string, number])[1]);
@@ -633,7 +654,7 @@ export class SequenceRuntime extends PatternRuntime {
 
   /** Step 0: a new partial match (or an immediate match for a one-step sequence). Returns true when it matched. */
   private start(event: SecurityEvent, key: string, t: number): boolean {
-    const slot = this.table.touch(key, t, this.owner);
+    const slot = this.touchSlot(key, t);
     const n = this.spec.inputs.length;
     if (n === 1) {
       this.cells[slot] = undefined;
@@ -742,6 +763,7 @@ export class SequenceRuntime extends PatternRuntime {
   }
 
   decode(slot: number, data: unknown, codec: EventCodec): void {
+    this.ensureCell(slot);
     const { partials } = data as { partials: { waiting: number; start: number; last: number; events: number[] }[] };
     const state = new SequenceState(this.spec.inputs.length);
     for (const p of partials) {
@@ -792,7 +814,7 @@ export class UnorderedRuntime extends PatternRuntime {
         this.check(touchedSlot, touchedKey as string, touched, t);
         touched = undefined;
       }
-      const slot = this.table.touch(key, t, this.owner);
+      const slot = this.touchSlot(key, t);
       let state = this.cells[slot] as UnorderedState | undefined;
       if (state === undefined) {
         state = new UnorderedState(inputs.length);
@@ -843,6 +865,7 @@ export class UnorderedRuntime extends PatternRuntime {
   }
 
   decode(slot: number, data: unknown, codec: EventCodec): void {
+    this.ensureCell(slot);
     const { last } = data as { last: (number | null)[] };
     if (last.length !== this.spec.inputs.length) throw new Error("the number of steps differs");
     const state = new UnorderedState(last.length);
