@@ -370,95 +370,74 @@ export class ThresholdRuntime extends CountingRuntime {
   }
 }
 
-/** The distinct values of one key, oldest last-seen first. */
-abstract class DistinctState {
-  abstract readonly size: number;
-  /** Drops values last seen before `cutoff`; returns the oldest remaining last-seen time (`Infinity` when empty). */
-  abstract expire(cutoff: number): number;
-  /** Adds or refreshes a value with its latest event. */
-  abstract put(value: string, event: SecurityEvent): void;
-  /** Values and their latest events, oldest first. */
-  abstract entries(): { values: string[]; events: SecurityEvent[] };
+/**
+ * The distinct values of one key when there may be up to a few dozen (thresholds up to {@link SMALL_DISTINCT}): one flat
+ * array of `[hash, value, event]` triples, oldest last-seen first, stored directly in the pattern's cell. No Map and no
+ * wrapper object: a step reaches its values with one hop. Looking a value up compares the stored 32-bit hashes first
+ * and reads only the stored strings whose hash is equal (the strings are scattered in memory; comparing against each
+ * of them would cost a cache miss).
+ */
+type SmallDistinct = (number | string | SecurityEvent)[];
+
+/** A small state holding two different values, `a` seen before `b` (allocated at that size). */
+function smallPair(a: string, ea: SecurityEvent, b: string, eb: SecurityEvent): SmallDistinct {
+  return [fnv1a32(a) | 0, a, ea, fnv1a32(b) | 0, b, eb];
+}
+
+/** Drops values last seen before `cutoff`; returns the oldest remaining last-seen time (`Infinity` when empty). */
+function smallExpire(items: SmallDistinct, cutoff: number): number {
+  let n = 0;
+  while (n < items.length && (items[n + 2] as SecurityEvent).timestamp < cutoff) n += 3;
+  if (n > 0) {
+    // copyWithin + length: unlike splice, no array of removed items is allocated
+    items.copyWithin(0, n);
+    items.length -= n;
+  }
+  return items.length > 0 ? (items[2] as SecurityEvent).timestamp : Number.POSITIVE_INFINITY;
 }
 
 /**
- * Up to a few dozen values, in one flat array of `[hash, value, event]` triples: no Map to allocate, and one array to
- * reach instead of three. Looking a value up compares the stored 32-bit hashes first and reads only the stored strings
- * whose hash is equal (the strings are scattered in memory; comparing against each of them costs a cache miss).
+ * Adds a value or refreshes it (moved last, with its latest event).
+ *
+ * @param items - the state
+ * @param value - the value
+ * @param event - its event
+ * @param hashed - `false`: compare every stored string (the general path the hashed lookup must equal)
  */
-class SmallDistinct extends DistinctState {
-  /**
-   * @param hashed - `false`: compare every stored string (the general path the hashed lookup must equal)
-   * @param items - the initial triples (a new state starts with two values: its array is allocated at that size)
-   */
-  constructor(
-    private readonly hashed: boolean,
-    private readonly items: (number | string | SecurityEvent)[] = [],
-  ) {
-    super();
+function smallPut(items: SmallDistinct, value: string, event: SecurityEvent, hashed: boolean): void {
+  const n = items.length;
+  const h = fnv1a32(value) | 0;
+  let i = 0;
+  if (hashed) while (i < n && (items[i] !== h || items[i + 1] !== value)) i += 3;
+  else while (i < n && items[i + 1] !== value) i += 3;
+  if (i === n) {
+    items.push(h, value, event);
+    return;
   }
+  items.copyWithin(i, i + 3);
+  items[n - 3] = h;
+  items[n - 2] = value;
+  items[n - 1] = event;
+}
 
-  /** A state holding two different values, `a` seen before `b`: the same as two `put`s into an empty state. */
-  static pair(hashed: boolean, a: string, ea: SecurityEvent, b: string, eb: SecurityEvent): SmallDistinct {
-    return new SmallDistinct(hashed, [fnv1a32(a) | 0, a, ea, fnv1a32(b) | 0, b, eb]);
+/** Values and their latest events, oldest first. */
+function smallEntries(items: SmallDistinct): { values: string[]; events: SecurityEvent[] } {
+  const values: string[] = [];
+  const events: SecurityEvent[] = [];
+  for (let i = 0; i < items.length; i += 3) {
+    values.push(items[i + 1] as string);
+    events.push(items[i + 2] as SecurityEvent);
   }
-  get size(): number {
-    return this.items.length / 3;
-  }
-  expire(cutoff: number): number {
-    const items = this.items;
-    let n = 0;
-    while (n < items.length && (items[n + 2] as SecurityEvent).timestamp < cutoff) n += 3;
-    if (n > 0) {
-      // copyWithin + length: unlike splice, no array of removed items is allocated
-      items.copyWithin(0, n);
-      items.length -= n;
-    }
-    return items.length > 0 ? (items[2] as SecurityEvent).timestamp : Number.POSITIVE_INFINITY;
-  }
-  put(value: string, event: SecurityEvent): void {
-    const items = this.items;
-    const n = items.length;
-    let i = 0;
-    if (this.hashed) {
-      const h = fnv1a32(value) | 0;
-      while (i < n && (items[i] !== h || items[i + 1] !== value)) i += 3;
-      if (i === n) {
-        items.push(h, value, event);
-        return;
-      }
-    } else {
-      while (i < n && items[i + 1] !== value) i += 3;
-      if (i === n) {
-        items.push(fnv1a32(value) | 0, value, event);
-        return;
-      }
-    }
-    // Seen before: move it to the end (newest), with its latest event.
-    const h = items[i] as number;
-    items.copyWithin(i, i + 3);
-    items[n - 3] = h;
-    items[n - 2] = value;
-    items[n - 1] = event;
-  }
-  entries(): { values: string[]; events: SecurityEvent[] } {
-    const items = this.items;
-    const values: string[] = [];
-    const events: SecurityEvent[] = [];
-    for (let i = 0; i < items.length; i += 3) {
-      values.push(items[i + 1] as string);
-      events.push(items[i + 2] as SecurityEvent);
-    }
-    return { values, events };
-  }
+  return { values, events };
 }
 
 /** Many values: a Map in last-seen order (a refreshed value is re-inserted at the end). */
-class LargeDistinct extends DistinctState {
+class LargeDistinct {
   private readonly map = new Map<string, SecurityEvent>();
   get size(): number {
     return this.map.size;
   }
+  /** Drops values last seen before `cutoff`; returns the oldest remaining last-seen time (`Infinity` when empty). */
   expire(cutoff: number): number {
     for (const [v, e] of this.map) {
       if (e.timestamp >= cutoff) return e.timestamp;
@@ -466,19 +445,24 @@ class LargeDistinct extends DistinctState {
     }
     return Number.POSITIVE_INFINITY;
   }
+  /** Adds or refreshes a value with its latest event. */
   put(value: string, event: SecurityEvent): void {
     this.map.delete(value);
     this.map.set(value, event);
   }
+  /** Values and their latest events, oldest first. */
   entries(): { values: string[]; events: SecurityEvent[] } {
     return { values: [...this.map.keys()], events: [...this.map.values()] };
   }
 }
 
-/** Thresholds up to this use {@link SmallDistinct}. */
+/** Thresholds up to this keep their values in a {@link SmallDistinct} array. */
 const SMALL_DISTINCT = 32;
 
-/** N distinct values of a field per key within a sliding window. A match consumes its values. */
+/**
+ * N distinct values of a field per key within a sliding window. A match consumes its values. A cell holds nothing, the
+ * key's only event so far (no allocation), a {@link SmallDistinct} array or a {@link LargeDistinct}.
+ */
 export class DistinctRuntime extends CountingRuntime {
   /**
    * Per slot, a lower bound of the oldest last-seen time in the key's state: while it is inside the window nothing can
@@ -497,10 +481,6 @@ export class DistinctRuntime extends CountingRuntime {
   private distinctValue(event: SecurityEvent): string | undefined {
     const input = this.pick(event);
     return input === undefined ? undefined : (input.value as KeyReader)(event);
-  }
-
-  private newState(): DistinctState {
-    return this.threshold <= SMALL_DISTINCT ? new SmallDistinct(this.limits.fastPaths) : new LargeDistinct();
   }
 
   protected step(event: SecurityEvent): void {
@@ -522,35 +502,46 @@ export class DistinctRuntime extends CountingRuntime {
       return;
     }
     const cutoff = t - this.spec.windowMs;
-    let state: DistinctState;
-    if (!(cell instanceof DistinctState)) {
+    const fast = this.limits.fastPaths;
+    let size: number;
+    if (Array.isArray(cell)) {
+      const items = cell as SmallDistinct;
+      // Skipping the scan when the lower bound is inside the window is the same as scanning: nothing is older.
+      if (!fast || (this.oldest[slot] as number) < cutoff) {
+        const oldest = smallExpire(items, cutoff);
+        this.oldest[slot] = oldest < t ? oldest : t;
+      }
+      smallPut(items, value, event, fast);
+      size = items.length / 3;
+    } else if (cell instanceof LargeDistinct) {
+      if (!fast || (this.oldest[slot] as number) < cutoff) {
+        const oldest = cell.expire(cutoff);
+        this.oldest[slot] = oldest < t ? oldest : t;
+      }
+      cell.put(value, event);
+      size = cell.size;
+    } else {
       const first = cell as SecurityEvent;
       const firstValue = this.distinctValue(first);
       if (first.timestamp < cutoff || firstValue === value || firstValue === undefined) {
         this.cells[slot] = event;
         return;
       }
-      if (this.threshold <= SMALL_DISTINCT && this.limits.fastPaths) {
-        state = SmallDistinct.pair(true, firstValue, first, value, event);
+      if (this.threshold <= SMALL_DISTINCT) {
+        this.cells[slot] = smallPair(firstValue, first, value, event);
       } else {
-        state = this.newState();
-        state.put(firstValue, first);
-        state.put(value, event);
+        const large = new LargeDistinct();
+        large.put(firstValue, first);
+        large.put(value, event);
+        this.cells[slot] = large;
       }
-      this.cells[slot] = state;
       this.oldest[slot] = first.timestamp;
-    } else {
-      state = cell;
-      // Skipping the scan when the lower bound is inside the window is the same as scanning: nothing is older.
-      if (!this.limits.fastPaths || (this.oldest[slot] as number) < cutoff) {
-        const oldest = state.expire(cutoff);
-        this.oldest[slot] = oldest < t ? oldest : t;
-      }
-      state.put(value, event);
+      size = 2;
     }
-    if (state.size >= this.threshold) {
+    if (size >= this.threshold) {
+      const state = this.cells[slot] as SmallDistinct | LargeDistinct;
       this.cells[slot] = undefined;
-      this.fire(slot, key, state.entries(), t);
+      this.fire(slot, key, Array.isArray(state) ? smallEntries(state) : state.entries(), t);
     }
   }
 
@@ -572,8 +563,8 @@ export class DistinctRuntime extends CountingRuntime {
   encode(slot: number, codec: EventCodec): unknown {
     const cell = this.cells[slot];
     if (cell === undefined) return undefined;
-    if (cell instanceof DistinctState) {
-      const { values, events } = cell.entries();
+    if (Array.isArray(cell) || cell instanceof LargeDistinct) {
+      const { values, events } = Array.isArray(cell) ? smallEntries(cell as SmallDistinct) : cell.entries();
       return { values: values.map((v, i) => [v, codec.ref(events[i] as SecurityEvent)]) };
     }
     const event = cell as SecurityEvent;
@@ -587,9 +578,15 @@ export class DistinctRuntime extends CountingRuntime {
       this.cells[slot] = codec.deref((values[0] as [string, number])[1]);
       return;
     }
-    const state = this.newState();
-    for (const [v, i] of values) state.put(v, codec.deref(i));
-    this.cells[slot] = state;
+    if (this.threshold <= SMALL_DISTINCT) {
+      const items: SmallDistinct = [];
+      for (const [v, i] of values) smallPut(items, v, codec.deref(i), this.limits.fastPaths);
+      this.cells[slot] = items;
+    } else {
+      const large = new LargeDistinct();
+      for (const [v, i] of values) large.put(v, codec.deref(i));
+      this.cells[slot] = large;
+    }
     this.oldest[slot] = Number.NEGATIVE_INFINITY;
   }
 }
