@@ -40,6 +40,7 @@ function input(filter: EventFilter, groupBy: readonly string[], valuePath: strin
     fields: groupBy.map((name) => compileAccessor(filter.aliases?.[name] ?? name)),
     value: valuePath === undefined ? undefined : compileKeyReader([valuePath], filter.aliases),
     types: filterTypes(filter),
+    typeOnly: Object.keys(filter).every((k) => k === "type" || k === "aliases") && filter.type !== undefined,
   };
 }
 

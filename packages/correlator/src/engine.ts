@@ -11,6 +11,8 @@ import {
   SequenceRuntime,
   ThresholdRuntime,
   UnorderedRuntime,
+  type Verdicts,
+  verdictsFor,
 } from "./runtime.js";
 import {
   absorbMatch,
@@ -57,6 +59,12 @@ export interface EngineCounters {
 }
 
 const DERIVED_SOURCE = "@athena/correlator";
+
+/** The patterns an event type reaches, with the verdicts on their inputs for that type (parallel arrays). */
+interface Route {
+  runtimes: PatternRuntime[];
+  verdicts: Verdicts[];
+}
 const TOP_LEVEL = new Set(["userId", "ipAddress", "sessionId"]);
 const RESERVED = new Set(["type", "source", "severity", "timestamp", "data"]);
 
@@ -85,8 +93,10 @@ export class Engine implements MatchSink {
   nextThreat = 1;
   /** Announcements waiting for the end of the current call. */
   readonly notices: Notice[] = [];
-  private readonly index = new Map<string, PatternRuntime[]>();
+  /** Per event type: the patterns that can care, in pattern order, and what is known about their inputs. */
+  private readonly index = new Map<string, Route>();
   private readonly wildcard: PatternRuntime[] = [];
+  private readonly wildcardRoute: Route;
   private readonly derivedQueue: SecurityEvent[] = [];
   private draining = false;
 
@@ -124,10 +134,13 @@ export class Engine implements MatchSink {
       else for (const t of types) typed.set(t, [...(typed.get(t) ?? []), r]);
     }
     const order = new Map(this.runtimes.map((r, i) => [r, i]));
+    const fast = runtimeLimits.fastPaths;
     for (const [type, list] of typed) {
       const merged = [...list, ...this.wildcard].sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
-      this.index.set(type, merged);
+      const verdicts = merged.map((r) => (fast ? verdictsFor(r.spec.inputs, type) : undefined));
+      this.index.set(type, { runtimes: merged, verdicts });
     }
+    this.wildcardRoute = { runtimes: this.wildcard, verdicts: this.wildcard.map(() => undefined) };
   }
 
   /**
@@ -189,15 +202,17 @@ export class Engine implements MatchSink {
 
   private dispatch(event: SecurityEvent): void {
     this.counters.eventsProcessed++;
-    const list = this.index.get(event.type) ?? this.wildcard;
-    for (let i = 0; i < list.length; i++) (list[i] as PatternRuntime).process(event);
+    const route = this.index.get(event.type) ?? this.wildcardRoute;
+    const list = route.runtimes;
+    const verdicts = route.verdicts;
+    for (let i = 0; i < list.length; i++) (list[i] as PatternRuntime).process(event, verdicts[i]);
     if (this.derivedQueue.length > 0 && !this.draining) {
       this.draining = true;
       try {
         for (let d = this.derivedQueue.shift(); d !== undefined; d = this.derivedQueue.shift()) {
           this.counters.derivedEvents++;
-          const targets = this.index.get(d.type) ?? this.wildcard;
-          for (const r of targets) r.process(d);
+          const route = this.index.get(d.type) ?? this.wildcardRoute;
+          route.runtimes.forEach((r, i) => r.process(d, route.verdicts[i]));
         }
       } finally {
         this.draining = false;

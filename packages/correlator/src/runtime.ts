@@ -62,6 +62,47 @@ export interface CompiledInput {
   fields: ((event: SecurityEvent) => unknown)[];
   value: KeyReader | undefined;
   types: Set<string> | undefined;
+  /** The filter constrains the event type only: for an event of one of `types`, `match` is known to be true. */
+  typeOnly: boolean;
+}
+
+/**
+ * What is known about each input of a pattern for events of one type, computed once per type: 1 = the input takes the
+ * event (a type-only filter listing the type), 0 = it cannot (the type is not among the filter's types), -1 = ask its
+ * predicate. `undefined` everywhere means "ask every predicate" (the general path).
+ */
+export type Verdicts = Int8Array | undefined;
+
+/**
+ * The verdicts of a pattern's inputs for events of type `type`.
+ *
+ * @param inputs - the pattern's compiled inputs
+ * @param type - an event type
+ * @returns one verdict per input
+ */
+export function verdictsFor(inputs: readonly CompiledInput[], type: string): Int8Array {
+  const verdicts = new Int8Array(inputs.length);
+  inputs.forEach((input, i) => {
+    if (input.types === undefined) verdicts[i] = -1;
+    else if (!input.types.has(type)) verdicts[i] = 0;
+    else verdicts[i] = input.typeOnly ? 1 : -1;
+  });
+  return verdicts;
+}
+
+/**
+ * Whether an input takes an event, using a precomputed verdict when there is one.
+ *
+ * @param input - the input
+ * @param event - the event
+ * @param verdicts - the verdicts for the event's type, or `undefined`
+ * @param i - the input's index
+ * @returns true when the input takes the event
+ */
+function takes(input: CompiledInput, event: SecurityEvent, verdicts: Verdicts, i: number): boolean {
+  if (verdicts === undefined) return input.match(event);
+  const v = verdicts[i] as number;
+  return v === 1 || (v < 0 && input.match(event));
 }
 
 /** An active suppression: the open threat further matches of this key merge into, until `until`. */
@@ -165,14 +206,15 @@ export abstract class PatternRuntime implements SlotOwner {
    * Feeds one event (in event-time order).
    *
    * @param event - the event
+   * @param verdicts - what is known about the inputs for the event's type (see {@link verdictsFor}), or `undefined`
    */
-  process(event: SecurityEvent): void {
+  process(event: SecurityEvent, verdicts?: Verdicts): void {
     if (this.untilMatch?.(event)) this.applyUntil(event);
-    this.step(event);
+    this.step(event, verdicts);
   }
 
   /** Kind-specific processing. */
-  protected abstract step(event: SecurityEvent): void;
+  protected abstract step(event: SecurityEvent, verdicts: Verdicts): void;
 
   /**
    * The slot of `key` (see {@link KeyTable.touch}), with `cells` long enough to hold it. A pattern's cells grow to the
@@ -266,13 +308,14 @@ export abstract class PatternRuntime implements SlotOwner {
    * The first input that takes the event.
    *
    * @param event - an event
+   * @param verdicts - what is known about the inputs for the event's type, or `undefined`
    * @returns the input or `undefined`
    */
-  protected pick(event: SecurityEvent): CompiledInput | undefined {
+  protected pick(event: SecurityEvent, verdicts?: Verdicts): CompiledInput | undefined {
     const inputs = this.spec.inputs;
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i] as CompiledInput;
-      if (input.match(event)) return input;
+      if (takes(input, event, verdicts, i)) return input;
     }
     return undefined;
   }
@@ -300,8 +343,8 @@ export abstract class CountingRuntime extends PatternRuntime {
 
 /** N events per key within a sliding window. A match consumes its events. */
 export class ThresholdRuntime extends CountingRuntime {
-  protected step(event: SecurityEvent): void {
-    const input = this.pick(event);
+  protected step(event: SecurityEvent, verdicts: Verdicts): void {
+    const input = this.pick(event, verdicts);
     if (input === undefined) return;
     const key = input.key(event);
     if (key === undefined) return;
@@ -483,8 +526,8 @@ export class DistinctRuntime extends CountingRuntime {
     return input === undefined ? undefined : (input.value as KeyReader)(event);
   }
 
-  protected step(event: SecurityEvent): void {
-    const input = this.pick(event);
+  protected step(event: SecurityEvent, verdicts: Verdicts): void {
+    const input = this.pick(event, verdicts);
     if (input === undefined) return;
     const value = (input.value as KeyReader)(event);
     if (value === undefined) return;
@@ -631,14 +674,14 @@ export class SequenceRuntime extends PatternRuntime {
     this.stepNames = names;
   }
 
-  protected step(event: SecurityEvent): void {
+  protected step(event: SecurityEvent, verdicts: Verdicts): void {
     const inputs = this.spec.inputs;
     const n = inputs.length;
     const t = event.timestamp;
     let consumedKey: string | undefined;
     for (let i = n - 1; i >= 0; i--) {
       const input = inputs[i] as CompiledInput;
-      if (!input.match(event)) continue;
+      if (!takes(input, event, verdicts, i)) continue;
       const key = input.key(event);
       if (key === undefined || key === consumedKey) continue;
       if (i === 0) {
@@ -795,7 +838,7 @@ export class UnorderedRuntime extends PatternRuntime {
     super(spec, table, sink, limits);
   }
 
-  protected step(event: SecurityEvent): void {
+  protected step(event: SecurityEvent, verdicts: Verdicts): void {
     const inputs = this.spec.inputs;
     const t = event.timestamp;
     let touched: UnorderedState | undefined;
@@ -803,7 +846,7 @@ export class UnorderedRuntime extends PatternRuntime {
     let touchedSlot = -1;
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i] as CompiledInput;
-      if (!input.match(event)) continue;
+      if (!takes(input, event, verdicts, i)) continue;
       const key = input.key(event);
       if (key === undefined) continue;
       // Finish with the previous key before touching another one: touching may evict the previous key's slot.

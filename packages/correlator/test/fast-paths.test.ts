@@ -71,6 +71,32 @@ function patterns(): CorrelationPattern[] {
       threshold: 33,
       windowMs: 200_000,
     },
+    // filters that name types and more: the per-type verdict must still ask the predicate
+    {
+      id: "severe",
+      kind: "threshold",
+      groupBy: "userId",
+      filter: [
+        { type: ["RATE_LIMIT_EXCEEDED", "SANDBOX_VIOLATION"], minSeverity: "high" },
+        { type: "AUTHENTICATION_SUCCESS", where: { userId: { endsWith: "7" } } },
+      ],
+      threshold: 2,
+      windowMs: 2_000,
+    },
+    {
+      id: "escalation-after-success",
+      kind: "sequence",
+      groupBy: "userId",
+      windowMs: 3_000,
+      steps: [
+        {
+          filter: {
+            any: [{ type: "AUTHENTICATION_SUCCESS" }, { type: "PROMPT_INJECTION_ATTEMPT", minSeverity: "critical" }],
+          },
+        },
+        { filter: { type: ["PRIVILEGE_ESCALATION", "SANDBOX_VIOLATION"], not: { where: { severity: "low" } } } },
+      ],
+    },
     {
       id: "bursts",
       kind: "threshold",
@@ -178,7 +204,16 @@ describe("fast paths equal the general paths", () => {
     expect(fast.announced).toEqual(general.announced);
     expect(fast.state).toEqual(general.state);
     const ids = new Set(fast.announced.map((a) => ((a as unknown[])[2] as CorrelatedThreat).patternId));
-    for (const id of ["tight", "spray", "wide-spray", "credential-stuffing", "bursts", "prompt-injection-campaign"])
+    for (const id of [
+      "severe",
+      "escalation-after-success",
+      "tight",
+      "spray",
+      "wide-spray",
+      "credential-stuffing",
+      "bursts",
+      "prompt-injection-campaign",
+    ])
       expect(ids, `pattern ${id} produced a threat`).toContain(id);
     expect(fast.state.tables.reduce((n, t) => n + t.evictions, 0)).toBeGreaterThan(0);
     expect(fast.announced.filter((a) => (a as unknown[])[0] === "threat_updated").length).toBeGreaterThan(0);
