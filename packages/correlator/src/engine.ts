@@ -212,7 +212,8 @@ export class Engine implements MatchSink {
         for (let d = this.derivedQueue.shift(); d !== undefined; d = this.derivedQueue.shift()) {
           this.counters.derivedEvents++;
           const route = this.index.get(d.type) ?? this.wildcardRoute;
-          route.runtimes.forEach((r, i) => r.process(d, route.verdicts[i]));
+          const targets = route.runtimes;
+          for (let i = 0; i < targets.length; i++) (targets[i] as PatternRuntime).process(d, route.verdicts[i]);
         }
       } finally {
         this.draining = false;
