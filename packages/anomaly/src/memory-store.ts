@@ -87,7 +87,7 @@ const MIN_TABLE = 1024;
 
 /**
  * Seeded 32-bit hash of a user id for the key table (a multiply-xorshift per UTF-16 unit, then a final mix). The seed
- * is random per store, so which ids collide cannot be chosen in advance from outside.
+ * is random per store, so which ids collide is not fixed in advance (it is not a cryptographic keyed hash).
  */
 function hashId(id: string, seed: number): number {
   let h = seed ^ id.length;
