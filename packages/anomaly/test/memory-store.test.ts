@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createAnomalyDetector, createMemoryProfileStore, isAnomalyError, PROFILE_RECORD_BYTES } from "../src/index.js";
+import {
+  createAnomalyDetector,
+  createMemoryProfileStore,
+  isAnomalyError,
+  PROFILE_LAYOUT_VERSION,
+  PROFILE_RECORD_BYTES,
+} from "../src/index.js";
 import { profileStoreConformance } from "./store-conformance.js";
 
 const DAY = 86_400_000;
@@ -14,6 +20,7 @@ describe("memory store: conformance", () => {
 describe("memory store: bounds", () => {
   it("documents 512 bytes per profile", () => {
     expect(PROFILE_RECORD_BYTES).toBe(512);
+    expect(PROFILE_LAYOUT_VERSION).toBe(1);
   });
 
   it("evicts the least recently used profile at the cap", () => {
