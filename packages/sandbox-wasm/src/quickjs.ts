@@ -57,6 +57,9 @@ const KEEP_GROWN_BYTES = 2 * INITIAL_PAGES * PAGE;
 /** Idle instances kept per variant and cap (one is enough for sequential use; more serve concurrent executions). */
 const MAX_IDLE = 4;
 
+/** Idle instances kept in all (hosts may give each sandbox another `maxMemoryMb`); the least recently used go first. */
+const MAX_IDLE_TOTAL = 8;
+
 /**
  * The WebAssembly memory cap of an instance that runs one program with heap limit `maxMemoryMb`: twice the limit plus
  * 32 MiB, at most 2 GiB. QuickJS's heap limit cannot bound memory alone: its Emscripten build does not see allocation
@@ -191,9 +194,32 @@ export interface QuickJSLease {
   memoryBytes(): number;
   /**
    * Gives the instance back. It is kept for the next execution unless `suspect` (a program may have corrupted it),
-   * it grew past 32 MiB (dropping it returns the memory), or enough idle instances are kept already.
+   * it grew past 32 MiB (dropping it returns the memory), or enough idle instances are kept already (4 per heap limit,
+   * 8 in all: the least recently used go first).
    */
   release(suspect: boolean): void;
+}
+
+/** Every idle instance with its shelf, least recently given back first. */
+const idleOrder: QuickJSWASMModule[] = [];
+const shelfOf = new WeakMap<QuickJSWASMModule, Shelf>();
+
+/** Keeps an idle instance, within {@link MAX_IDLE} per shelf and {@link MAX_IDLE_TOTAL} in all. */
+function shelve(shelf: Shelf, module: QuickJSWASMModule): void {
+  if (shelf.idle.length >= MAX_IDLE) return;
+  shelf.idle.push(module);
+  shelfOf.set(module, shelf);
+  idleOrder.push(module);
+  if (idleOrder.length > MAX_IDLE_TOTAL) {
+    const oldest = idleOrder.shift() as QuickJSWASMModule;
+    const from = shelfOf.get(oldest)?.idle;
+    from?.splice(from.indexOf(oldest), 1);
+  }
+}
+
+/** @internal How many idle instances are kept now (for tests). */
+export function idleInstances(): number {
+  return idleOrder.length;
 }
 
 function lease(shelf: Shelf, module: QuickJSWASMModule): QuickJSLease {
@@ -206,7 +232,7 @@ function lease(shelf: Shelf, module: QuickJSWASMModule): QuickJSLease {
       if (released) return;
       released = true;
       const grown = memory !== undefined && memory.buffer.byteLength > KEEP_GROWN_BYTES;
-      if (!suspect && !grown && shelf.idle.length < MAX_IDLE) shelf.idle.push(module);
+      if (!suspect && !grown) shelve(shelf, module);
     },
   };
 }
@@ -226,7 +252,7 @@ export function prepareQuickJS(maxMemoryMb: number, variant?: QuickJSSyncVariant
   const pending = instantiate(variant, shelf.pages).then(
     (module) => {
       shelf.pending = undefined;
-      if (shelf.idle.length < MAX_IDLE) shelf.idle.push(module);
+      shelve(shelf, module);
     },
     (error: unknown) => {
       shelf.pending = undefined;
@@ -249,7 +275,10 @@ export async function acquireQuickJS(maxMemoryMb: number, variant?: QuickJSSyncV
   const shelf = shelfFor(maxMemoryMb, variant);
   for (;;) {
     const idle = shelf.idle.pop();
-    if (idle !== undefined) return lease(shelf, idle);
+    if (idle !== undefined) {
+      idleOrder.splice(idleOrder.indexOf(idle), 1);
+      return lease(shelf, idle);
+    }
     if (shelf.pending === undefined) break;
     await shelf.pending.catch(() => undefined);
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { acquireQuickJS, compileReleaseWasm, memoryCapBytes, nativeOf, newRawFunction } from "../src/quickjs.js";
+import {
+  acquireQuickJS,
+  compileReleaseWasm,
+  idleInstances,
+  memoryCapBytes,
+  nativeOf,
+  newRawFunction,
+} from "../src/quickjs.js";
 
 describe("QuickJS loading", () => {
   it("compiles the release WebAssembly once per process and reuses idle instances", async () => {
@@ -97,5 +104,23 @@ describe("newRawFunction", () => {
     ctx.dispose();
     rt.dispose();
     lease.release(false);
+  });
+});
+
+describe("idle instances", () => {
+  it("keeps at most 8 in all, however many different limits sandboxes use, and drops the least recently used", async () => {
+    const limits = Array.from({ length: 12 }, (_, i) => 20 + i);
+    const leases = await Promise.all(limits.map((mb) => acquireQuickJS(mb)));
+    for (const lease of leases) lease.release(false);
+    expect(idleInstances()).toBe(8);
+    // The four given back first were dropped; the last eight are lent again.
+    const first = await acquireQuickJS(20);
+    expect(first.module).not.toBe(leases[0]?.module);
+    const last = await acquireQuickJS(31);
+    expect(last.module).toBe(leases[11]?.module);
+    expect(idleInstances()).toBe(7);
+    first.release(false);
+    last.release(false);
+    expect(idleInstances()).toBe(8);
   });
 });
